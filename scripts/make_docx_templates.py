@@ -1,0 +1,222 @@
+"""Build the built-in DOCX templates (docxtpl) with python-docx, so they can be reviewed as code.
+
+Run `make docx-templates` after changing this file; the .docx files it writes are committed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+ACCENT = RGBColor(0xB3, 0x12, 0x1B)  # toolkit.render.docx.TEMPLATE_ACCENT
+INK = RGBColor(0x1D, 0x1D, 0x1F)
+MUTED = RGBColor(0x5D, 0x5D, 0x63)
+SERIF = "Noto Serif"
+SANS = "Noto Sans"
+
+
+def set_font(style_or_run: object, name: str) -> None:
+    """Name the font for Latin, Cyrillic and complex scripts alike."""
+    element = style_or_run.element  # type: ignore[attr-defined]
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), name)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def bottom_border(paragraph: Paragraph, size_eighths: int, colour: str) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", str(size_eighths)), ("w:space", "4"),
+                       ("w:color", colour)):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def styles(doc: WordDocument) -> None:
+    normal = doc.styles["Normal"]
+    set_font(normal, SERIF)
+    normal.font.size = Pt(10.5)
+    normal.font.color.rgb = INK
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.2
+
+    title = doc.styles["Title"]
+    set_font(title, SANS)
+    title.font.size = Pt(21)
+    title.font.bold = True
+    title.font.color.rgb = INK
+    title.paragraph_format.space_after = Pt(10)
+    # Word's Title style draws its own rule; the masthead already has one.
+    ppr = title.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+
+    heading = doc.styles["Heading 2"]
+    set_font(heading, SANS)
+    heading.font.size = Pt(10)
+    heading.font.bold = True
+    heading.font.all_caps = True
+    heading.font.color.rgb = ACCENT
+    heading.paragraph_format.space_before = Pt(12)
+    heading.paragraph_format.space_after = Pt(4)
+    heading.paragraph_format.keep_with_next = True
+
+    small = doc.styles["Heading 3"]
+    set_font(small, SANS)
+    small.font.size = Pt(9.5)
+    small.font.bold = True
+    small.font.color.rgb = INK
+    small.paragraph_format.space_before = Pt(12)
+
+    for name in ("List Number", "List Bullet", "List Continue",
+                 "List Number 2", "List Bullet 2", "List Continue 2",
+                 "List Number 3", "List Bullet 3", "List Continue 3"):
+        style = doc.styles[name]
+        style.paragraph_format.space_after = Pt(5)
+        pf = style.element.get_or_add_pPr()
+        contextual = pf.find(qn("w:contextualSpacing"))
+        if contextual is not None:
+            pf.remove(contextual)
+
+    caption = doc.styles.add_style("Unionkit Label", 1)
+    caption.base_style = normal
+    set_font(caption, SANS)
+    caption.font.size = Pt(8)
+    caption.font.color.rgb = MUTED
+    caption.font.all_caps = True
+
+    kind = doc.styles.add_style("Unionkit Kind", 1)
+    kind.base_style = normal
+    set_font(kind, SANS)
+    kind.font.size = Pt(8)
+    kind.font.bold = True
+    kind.font.all_caps = True
+    kind.font.color.rgb = ACCENT
+
+
+def page(doc: WordDocument) -> None:
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(22)
+    section.left_margin = section.right_margin = Mm(22)
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["Unionkit Label"]
+    footer.add_run("{{ campaign.contact_line }}")
+    footer.add_run("\t")
+    page_field(footer)
+    tabs = footer.paragraph_format.tab_stops
+    tabs.add_tab_stop(Mm(166), alignment=2)  # right-aligned at the text edge
+
+
+def page_field(paragraph: Paragraph) -> None:
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = " PAGE "
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(begin)
+    run._r.append(code)
+    run._r.append(end)
+
+
+def resolution() -> WordDocument:
+    doc = Document()
+    styles(doc)
+    page(doc)
+    body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    body.text = "{%p if campaign.logo %}"
+    doc.add_paragraph("{{ campaign.logo|image(16) }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if campaign.name %}")
+    name = doc.add_paragraph("{{ campaign.name }}")
+    set_font(name.runs[0], SANS)
+    name.runs[0].bold = True
+    name.runs[0].font.size = Pt(11)
+    name.paragraph_format.space_after = Pt(0)
+    doc.add_paragraph("{%p endif %}")
+    kind = doc.add_paragraph("{{ labels.resolution }}", style="Unionkit Kind")
+    bottom_border(kind, 18, "B3121B")
+    kind.paragraph_format.space_after = Pt(14)
+
+    doc.add_paragraph("{{ title }}", style="Title")
+
+    table = doc.add_table(rows=3, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    fields = {"name": "branch", "union": "union", "meeting_date": "meeting_date"}
+    for row, (key, label_key) in zip(table.rows, fields.items(), strict=True):
+        label, value = row.cells
+        label.width, value.width = Mm(36), Mm(130)
+        label.paragraphs[0].text = "{{ labels.%s }}" % label_key
+        label.paragraphs[0].style = doc.styles["Unionkit Label"]
+        value.paragraphs[0].add_run("{{r branch.%s|fill_in }}" % key)
+
+    doc.add_paragraph("{%p if intro %}")
+    doc.add_paragraph("{{p intro|markdown }}")
+    doc.add_paragraph("{%p endif %}")
+
+    doc.add_paragraph("{%p for section in sections %}")
+    doc.add_paragraph("{{ section.heading }}", style="Heading 2")
+    doc.add_paragraph("{{p section.points|numbered_list }}")
+    doc.add_paragraph("{%p endfor %}")
+
+    count = doc.add_paragraph("{{ word_count_text }}", style="Unionkit Label")
+    count.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    doc.add_paragraph("{%p if send_to %}")
+    doc.add_paragraph("{{ labels.send_to }}", style="Heading 3")
+    doc.add_paragraph("{%p for recipient in send_to %}")
+    doc.add_paragraph(
+        "{{ recipient.name }}{% if recipient.email %} — {{ recipient.email }}{% endif %}",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+
+    spacer = doc.add_paragraph()
+    spacer.paragraph_format.space_before = Pt(18)
+    signatures = doc.add_table(rows=2, cols=2)
+    for index, cell in enumerate(c for row in signatures.rows for c in row.cells):
+        cell.width = Mm(80)
+        line = cell.paragraphs[0]
+        line.paragraph_format.space_before = Pt(24)
+        bottom_border(line, 6, "1D1D1F")
+        label = cell.add_paragraph("{{ signatures[%d] }}" % index, style="Unionkit Label")
+        label.paragraph_format.space_after = Pt(12)
+    return doc
+
+
+def main() -> None:
+    root = Path(__file__).resolve().parent.parent / "templates"
+    target = root / "resolution" / "document.docx"
+    doc = resolution()
+    props = doc.core_properties
+    props.title = props.author = props.comments = props.subject = props.keywords = ""
+    props.last_modified_by = "unionkit"
+    doc.save(str(target))
+    print(target, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The pipeline for one document: load, validate, build the context, render, write."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.context import DocumentContext, build_context
+from toolkit.document import LoadedDocument, is_document, load_document
+from toolkit.errors import Problem, UnionkitError
+from toolkit.output import unique_stems, write_atomically
+
+FORMATS = ("pdf", "docx")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Outcome:
+    """What happened to one document: files written, problems and warnings."""
+
+    source: Path
+    written: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to build and the output path without suffix."""
+
+    source: Path
+    stem: Path
+
+
+def plan(arguments: Iterable[Path], out_dir: Path) -> list[Job]:
+    """Documents named on the command line (folders searched) and where each one's output goes."""
+    sources: list[tuple[Path, Path]] = []
+    for argument in arguments:
+        if argument.is_dir():
+            for path in sorted(argument.rglob("*")):
+                relative = path.relative_to(argument)
+                if (
+                    path.suffix.lower() in YAML_SUFFIXES
+                    and path.is_file()
+                    and not any(part.startswith(".") for part in relative.parts)
+                    and is_document(path)
+                ):
+                    sources.append((path, relative.parent / path.stem))
+        else:
+            sources.append((argument, Path(argument.stem)))
+    stems = unique_stems([out_dir / relative for _, relative in sources])
+    return [Job(source, stem) for (source, _), stem in zip(sources, stems, strict=True)]
+
+
+def check(source: Path) -> tuple[LoadedDocument, DocumentContext]:
+    """Load, validate and build the context without rendering; raises `UnionkitError`."""
+    document = load_document(source)
+    return document, build_context(document)
+
+
+def _guarded(source: Path, outcome: Outcome, step: Callable[[], None]) -> None:
+    """Run a step; turn any failure into problems so one document never stops the others."""
+    try:
+        step()
+    except UnionkitError as exc:
+        outcome.problems.extend(exc.problems)
+    except OSError as exc:
+        target = exc.filename or "the output"
+        outcome.problems.append(Problem(source, None, "", f"cannot write {target}: {exc.strerror}"))
+    except RecursionError:
+        outcome.problems.append(Problem(source, None, "", "nested too deeply to render"))
+    except Exception as exc:  # noqa: BLE001 - a bug must still not cost other documents
+        if os.environ.get("UNIONKIT_DEBUG"):
+            raise
+        outcome.problems.append(
+            Problem(
+                source,
+                None,
+                "",
+                f"unexpected failure ({type(exc).__name__}: {exc}); please report this",
+            )
+        )
+
+
+def check_one(source: Path) -> Outcome:
+    """Validate one document; the outcome's summary describes it."""
+    outcome = Outcome(source)
+
+    def step() -> None:
+        document, context = check(source)
+        outcome.warnings.extend(context.warnings)
+        limit = context.values.get("word_limit")
+        words = context.values.get("word_count")
+        count = f", {words} words" + (f" of {limit} allowed" if limit else "")
+        outcome.summary = f"{document.template.manifest.kind}{count}"
+
+    _guarded(source, outcome, step)
+    return outcome
+
+
+def build_one(job: Job, formats: Iterable[str]) -> Outcome:
+    """Build one document into each format; each output is written only if it rendered."""
+    outcome = Outcome(job.source)
+    loaded: list[tuple[LoadedDocument, DocumentContext]] = []
+
+    def load() -> None:
+        loaded.append(check(job.source))
+
+    _guarded(job.source, outcome, load)
+    if not loaded:
+        return outcome
+    document, context = loaded[0]
+    outcome.warnings.extend(context.warnings)
+    for fmt in formats:
+
+        def render(fmt: str = fmt) -> None:
+            if fmt == "pdf":
+                from toolkit.render.pdf import render_pdf
+
+                data = render_pdf(context, document.template)
+            else:
+                from toolkit.render.docx import render_docx
+
+                data = render_docx(context, document.template)
+            target = job.stem.with_name(f"{job.stem.name}.{fmt}")
+            write_atomically(target, data)
+            outcome.written.append(target)
+
+        _guarded(job.source, outcome, render)
+    return outcome

@@ -1,0 +1,177 @@
+"""Validated document -> the plain data a template sees (one context for PDF and DOCX)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from toolkit.document import LoadedDocument
+from toolkit.errors import InputError, Problem
+from toolkit.markdown import to_plain
+from toolkit.messages import labels_for
+from toolkit.model import Resolution
+
+# Babel's locale per document language; British usage for English ("16 December 2013").
+_BABEL_LOCALE = {"en": "en_GB", "ru": "ru", "kk": "kk", "uk": "uk", "fr": "fr"}
+_WORD = re.compile(r"\w", re.UNICODE)
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+DEFAULT_COLOUR = "#b3121b"
+
+
+class ImageRef:
+    """An image a template may place (through the `image` filter) but cannot look inside."""
+
+    __slots__ = ("_path",)
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def path(self) -> Path:  # noqa: D102 - renderers only; the sandbox hides non-data attributes
+        return self._path
+
+
+@dataclass
+class DocumentContext:
+    """What the renderers need: the template data plus metadata and build warnings."""
+
+    values: dict[str, Any]
+    title: str
+    author: str
+    language: str
+    allowed_folders: list[Path]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def format_date(value: date, language: str) -> str:
+    """A date in the language's long form, e.g. "16 December 2013"."""
+    from babel.dates import format_date as babel_format_date
+
+    return str(babel_format_date(value, format="long", locale=_BABEL_LOCALE[language]))
+
+
+def count_words(texts: list[str]) -> int:
+    """Words in Markdown texts, as a conference standing orders committee would count them."""
+    return sum(
+        1 for text in texts for token in to_plain(text).split() if _WORD.search(token)
+    )
+
+
+def build_context(doc: LoadedDocument) -> DocumentContext:
+    """Turn a loaded resolution into template data; check its word limit and blanks."""
+    model = doc.model
+    assert isinstance(model, Resolution)
+    source = doc.source
+    labels = labels_for(model.language)
+    warnings: list[Problem] = []
+
+    branch: dict[str, str | None] = {
+        "name": model.branch.name,
+        "union": model.branch.union,
+        "meeting_date": (
+            format_date(model.branch.meeting_date, model.language)
+            if model.branch.meeting_date
+            else None
+        ),
+    }
+    for key, value in branch.items():
+        if value is None:
+            path = ("branch", key)
+            warnings.append(
+                Problem(
+                    source.file,
+                    source.line_of(path),
+                    f"branch.{key}",
+                    "left out: printed as a fill-in blank for the branch to complete",
+                    warning=True,
+                )
+            )
+
+    sections = [
+        {"key": key, "heading": labels[key], "points": list(items)}
+        for key, items in (
+            ("notes", model.notes),
+            ("believes", model.believes),
+            ("resolves", model.resolves),
+        )
+        if items
+    ]
+    word_count = count_words(
+        [s["heading"] for s in sections] + [point for s in sections for point in s["points"]]
+    )
+    if model.word_limit is not None and word_count > model.word_limit:
+        raise InputError(
+            f"the motion has {word_count} words, {word_count - model.word_limit} more than the"
+            f" limit of {model.word_limit}: shorten the notes, believes and resolves items",
+            file=source.file,
+            line=source.line_of(("word_limit",)),
+            field="word_limit",
+        )
+
+    campaign = doc.campaign
+    logo = _logo(doc) if campaign.logo else None
+    contact = [v for v in (campaign.name, campaign.website, campaign.email) if v]
+    values: dict[str, Any] = {
+        "kind": "resolution",
+        "language": model.language,
+        "labels": labels,
+        "title": model.title,
+        "branch": branch,
+        "intro": model.intro,
+        "sections": sections,
+        "send_to": [{"name": r.name, "email": r.email} for r in model.send_to],
+        "word_count": word_count,
+        "word_limit": model.word_limit,
+        "word_count_text": (
+            labels["word_count_limit"].format(count=word_count, limit=model.word_limit)
+            if model.word_limit
+            else labels["word_count"].format(count=word_count)
+        ),
+        "signatures": [
+            labels["proposed_by"],
+            labels["seconded_by"],
+            labels["chair_or_secretary"],
+            labels["date"],
+        ],
+        "campaign": {
+            "name": campaign.name,
+            "website": campaign.website,
+            "email": campaign.email,
+            "colour": campaign.colour or DEFAULT_COLOUR,
+            "logo": logo,
+            "contact_line": " · ".join(contact),
+        },
+    }
+    folders = [source.file.parent.resolve(), doc.campaign_folder.resolve()]
+    author = campaign.name or model.branch.name or "unionkit"
+    return DocumentContext(values, model.title, author, model.language, folders, warnings)
+
+
+def _logo(doc: LoadedDocument) -> ImageRef:
+    """Check the campaign logo is a readable PNG or JPEG inside the campaign's folder."""
+    assert doc.campaign.logo is not None
+    folder = doc.campaign_folder.resolve()
+    path = (doc.campaign_folder / doc.campaign.logo).resolve()
+    where = f"campaign logo {doc.campaign.logo!r}"
+    if not path.is_relative_to(folder):
+        raise InputError(
+            f"{where} lies outside the campaign's folder: copy it next to the campaign file",
+            file=doc.source.file,
+            field="campaign.logo",
+        )
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        raise InputError(
+            f"{where} not found: put the image next to the campaign file",
+            file=doc.source.file,
+            field="campaign.logo",
+        ) from None
+    if not head.startswith(_IMAGE_SIGNATURES):
+        raise InputError(
+            f"{where} is not a PNG or JPEG image", file=doc.source.file, field="campaign.logo"
+        )
+    return ImageRef(path)

@@ -1,0 +1,208 @@
+"""Strict YAML reading: every value stays the text the user wrote, with its line number."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from toolkit.errors import InputError, Problem
+
+# Real documents are a few kilobytes; these bounds stop a hostile file long before memory does.
+MAX_YAML_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 32
+
+Path_ = tuple[str | int, ...]
+
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+# C0 controls except tab and newline, DEL and the C1 block break XML (DOCX) and PDF text.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Drop control characters and lone surrogates that no renderer can print."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL_CHARS.sub("", value)
+    return _SURROGATES.sub("\ufffd", value)
+
+
+@dataclass
+class Loaded:
+    """A parsed YAML file: plain data plus the line of every value in it."""
+
+    file: Path
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return 1
+
+
+class _StrictComposer(yaml.SafeLoader):
+    """PyYAML's composer, refusing aliases, anchors, tags and deep nesting as it goes."""
+
+    def __init__(self, stream: str, problems: list[Problem], file: Path) -> None:
+        super().__init__(stream)
+        self._problems = problems
+        self._file = file
+        self._depth = 0
+
+    def _problem(self, event: Any, message: str) -> None:
+        self._problems.append(Problem(self._file, event.start_mark.line + 1, "", message))
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        if self.check_event(AliasEvent):
+            event = self.get_event()
+            self._problem(
+                event,
+                f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full",
+            )
+            return ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+        event = self.peek_event()
+        if isinstance(event, NodeEvent) and event.anchor is not None:
+            self._problem(
+                event,
+                f"YAML anchors (&{event.anchor}) are not allowed: write each value out in full",
+            )
+            event.anchor = None
+        if _has_explicit_tag(event):
+            self._problem(
+                event,
+                f"YAML tags ({event.tag.replace('tag:yaml.org,2002:', '!!')}) are not allowed:"
+                " remove the tag and write plain text",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(event.start_mark.line + 1)
+            node: Node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        return node
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _has_explicit_tag(event: Any) -> bool:
+    if isinstance(event, ScalarEvent):
+        return event.tag not in (None, "!", "tag:yaml.org,2002:str") and not any(event.implicit)
+    if isinstance(event, CollectionStartEvent):
+        return event.tag is not None and not event.implicit
+    return False
+
+
+def read_text(path: Path, *, limit: int = MAX_YAML_BYTES) -> str:
+    """Read a UTF-8 text file (BOM allowed) with a size bound, as an `InputError` on failure."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(
+                f"file is {size // 1024} KiB, more than the {limit // 1024} KiB allowed;"
+                " is this the right file?",
+                file=path,
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found: check the name and the folder", file=path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", file=path) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            "the file is not UTF-8 text: save it as UTF-8 in your editor", file=path, line=line
+        ) from None
+
+
+def load_yaml(path: Path) -> Loaded:
+    """Parse one YAML document strictly; raise `InputError` listing every problem found."""
+    text = read_text(path)
+    problems: list[Problem] = []
+    loader = _StrictComposer(text, problems, path)
+    try:
+        node = loader.get_single_node()
+    except _TooDeep as exc:
+        raise InputError(
+            f"nested more than {MAX_DEPTH} levels deep: flatten the structure",
+            file=path,
+            line=exc.line,
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or exc.context or "not valid YAML"
+        raise InputError(
+            f"not valid YAML: {what} (check indentation, colons and quotes)",
+            file=path,
+            line=line,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", file=path) from None
+    finally:
+        loader.dispose()
+    loaded = Loaded(path, None)
+    if node is not None:
+        loaded.data = _to_python(node, (), loaded, problems)
+    if problems:
+        raise InputError(problems=sorted(problems, key=lambda p: p.line or 0))
+    return loaded
+
+
+def _to_python(node: Node, path: Path_, loaded: Loaded, problems: list[Problem]) -> Any:
+    loaded.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, ScalarNode):
+        if node.style is None and node.value in _NULL_WORDS:
+            return None
+        return clean_text(node.value)
+    if isinstance(node, SequenceNode):
+        return [
+            _to_python(item, (*path, index), loaded, problems)
+            for index, item in enumerate(node.value)
+        ]
+    assert isinstance(node, MappingNode)
+    result: dict[str, Any] = {}
+    first_line: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        dotted = ".".join(str(p) for p in path)
+        if not isinstance(key_node, ScalarNode):
+            problems.append(Problem(loaded.file, line, dotted, "a key must be plain text"))
+            continue
+        key = clean_text(key_node.value)
+        if key in first_line:
+            problems.append(
+                Problem(
+                    loaded.file,
+                    line,
+                    ".".join(str(p) for p in (*path, key)),
+                    f"duplicate key: first given on line {first_line[key]}, again on line {line};"
+                    " keep one of them",
+                )
+            )
+            continue
+        first_line[key] = line
+        loaded.lines[(*path, key)] = line
+        result[key] = _to_python(value_node, (*path, key), loaded, problems)
+    return result

@@ -1,0 +1,47 @@
+"""Markdown in text fields: a small, safe subset (paragraphs, emphasis, links, lists)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+
+
+@cache
+def parser() -> MarkdownIt:
+    """The one Markdown parser: raw HTML and images are off, so text stays text."""
+    md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["emphasis", "link", "autolink", "list", "escape", "newline", "backticks"])
+    md.validateLink = _safe_link
+    return md
+
+
+def _safe_link(url: str) -> bool:
+    # Only links a reader can follow from a printed page: web pages and email.
+    return url.strip().lower().startswith(("https://", "http://", "mailto:"))
+
+
+def block_tokens(text: str) -> list[Token]:
+    """The block-level token stream of `text`."""
+    return parser().parse(text)
+
+
+def to_html(text: str) -> Markup:
+    """Render `text` as HTML; anything that looks like HTML is escaped."""
+    return Markup(parser().render(text))
+
+
+def to_plain(text: str) -> str:
+    """The words of `text` without Markdown markup, for counting."""
+    words: list[str] = []
+    for token in block_tokens(text):
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        if token.type == "paragraph_close":
+            words.append(" ")
+    return "".join(words)

@@ -1,0 +1,164 @@
+"""The document kinds: one pydantic model each; their field docstrings are the field reference."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+)
+
+LANGUAGES = ("en", "ru", "kk", "uk", "fr")
+Language = Literal["en", "ru", "kk", "uk", "fr"]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_WEB = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        raise ValueError("write the date as YYYY-MM-DD, for example 2026-12-16")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(
+            f"{value.strip()} is not a real date: check the day and month (YYYY-MM-DD)"
+        ) from None
+
+
+def _colour(value: str) -> str:
+    if not _COLOUR.fullmatch(value):
+        raise ValueError('write the colour as a hex code in quotes, for example "#b3121b"')
+    return value.lower()
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise ValueError(f"{value!r} is not an email address (name@example.org)")
+    return value
+
+
+def _web_address(value: str) -> str:
+    if not _WEB.fullmatch(value):
+        raise ValueError("write the full web address, starting with https://")
+    return value
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Colour = Annotated[str, AfterValidator(_colour)]
+Email = Annotated[str, AfterValidator(_email)]
+WebAddress = Annotated[str, AfterValidator(_web_address)]
+Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1)]
+Markdown = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """A model where an unknown field is an error and field docstrings are descriptions."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        use_attribute_docstrings=True,
+    )
+
+
+class Campaign(Strict):
+    """Facts shared by every document of one campaign: its name, contacts, logo and colour."""
+
+    file: str | None = None
+    """Only when `campaign:` is written out inside a document: a campaign file to start from.
+    The values written beside it win."""
+    name: Line | None = None
+    """The campaign's name, printed in the header, e.g. "Justice for Kazakhstan Oil Workers"."""
+    website: WebAddress | None = None
+    """The campaign's web page, printed in the footer (https://...)."""
+    email: Email | None = None
+    """The campaign's contact email, printed in the footer."""
+    logo: str | None = None
+    """A PNG or JPEG file beside the campaign file, printed at the top of every document."""
+    colour: Colour | None = None
+    """The campaign colour for headings and rules, as a hex code in quotes, e.g. "#b3121b"."""
+
+
+def _campaign_kind(value: Any) -> str:
+    return "file" if isinstance(value, str) else "inline"
+
+
+CampaignRef = Annotated[
+    Annotated[str, Tag("file")] | Annotated[Campaign, Tag("inline")],
+    Discriminator(_campaign_kind),
+]
+
+
+class Document(Strict):
+    """Fields every document kind has."""
+
+    template: Line
+    """Which template fills this document: a built-in name (`unionkit templates` lists them)
+    or the path of a template folder, relative to this file."""
+    language: Language = "en"
+    """The document's language: en, ru, kk, uk or fr."""
+    campaign: CampaignRef | None = None
+    """The campaign file (e.g. `campaign.yaml`) whose name, website, email, logo and colour the
+    document uses; or those fields written out here. Values written in the document win."""
+
+
+class Branch(Strict):
+    """The branch that debates the motion. Anything left out prints as a fill-in blank."""
+
+    name: Line | None = None
+    """The branch's name, e.g. "Offshore Energy Branch"."""
+    union: Line | None = None
+    """The union the branch belongs to, e.g. "RMT"."""
+    meeting_date: IsoDate | None = None
+    """The date of the meeting that debates the motion, as YYYY-MM-DD."""
+
+
+class Recipient(Strict):
+    """Somebody the passed motion is sent to."""
+
+    name: Line
+    """Who receives the motion, e.g. "Union Solidarity International"."""
+    email: Email | None = None
+    """Their email address, printed beside the name."""
+
+
+class Resolution(Document):
+    """A model resolution (motion) that a branch adapts, debates, passes and sends on."""
+
+    title: Line
+    """The motion's title, e.g. "Justice for the Zhanaozen oil workers"."""
+    branch: Branch = Branch()
+    """The branch debating it: `name`, `union`, `meeting_date`."""
+    intro: Markdown | None = None
+    """A short paragraph before the motion (Markdown), e.g. how to adapt it."""
+    notes: list[Markdown] = []
+    """"This branch notes": the facts, one Markdown item each."""
+    believes: list[Markdown] = []
+    """"This branch believes": the branch's view, one Markdown item each."""
+    resolves: Annotated[list[Markdown], Field(min_length=1)]
+    """"This branch resolves": what the branch will do, one Markdown item each (at least one)."""
+    send_to: list[Recipient] = []
+    """Where to send the passed motion: a list of `name` and `email`."""
+    word_limit: Annotated[int, Field(gt=0)] | None = None
+    """A cap on the motion's words (conferences often set 250); `build` and `check` count them."""
+
+
+KINDS: dict[str, type[Document]] = {"resolution": Resolution}

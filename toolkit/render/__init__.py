@@ -1,0 +1,1 @@
+"""Renderers: a document context and a template in, PDF or DOCX bytes out."""

@@ -1,0 +1,150 @@
+"""Context + HTML template -> PDF bytes, through WeasyPrint with a fetcher that stays local."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup, escape
+
+from toolkit.context import DocumentContext, ImageRef
+from toolkit.errors import Problem, RenderError
+from toolkit.markdown import to_html
+from toolkit.render.jinja_errors import template_error
+from toolkit.sandbox import make_environment
+from toolkit.templates import Template
+
+FILL_IN = "_" * 16
+
+
+def fill_in(value: Any) -> Markup:
+    """The value, or a line of underscores for the branch to fill in by hand."""
+    if value is None or value == "":
+        return Markup('<span class="fill-in">{}</span>').format(FILL_IN)
+    return escape(value)
+
+
+def numbered_list(items: list[str]) -> Markup:
+    """A numbered list of Markdown items; each call starts again at 1."""
+    return Markup("<ol>{}</ol>").format(
+        Markup("").join(Markup("<li>{}</li>").format(to_html(item)) for item in items)
+    )
+
+
+def image(ref: ImageRef | None, height_mm: float = 20) -> Markup:
+    """An `<img>` for a checked local image, or nothing."""
+    if ref is None:
+        return Markup("")
+    return Markup('<img src="{}" style="height: {}mm" alt="">').format(
+        ref.path().as_uri(), float(height_mm)
+    )
+
+
+def creation_date() -> datetime:
+    """Now, or `SOURCE_DATE_EPOCH` when set, so builds can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def render_html(context: DocumentContext, template: Template) -> str:
+    """Fill the template's HTML with the context, in the sandbox."""
+    env = make_environment(
+        template.folder,
+        filters={
+            "markdown": to_html,
+            "numbered_list": numbered_list,
+            "fill_in": fill_in,
+            "image": image,
+        },
+    )
+    values = {
+        **context.values,
+        "meta": {
+            "title": context.title,
+            "author": context.author,
+            "language": context.language,
+            "created": creation_date().isoformat(),
+        },
+    }
+    try:
+        return env.get_template(template.manifest.html).render(values)
+    except Exception as exc:
+        raise template_error(exc, template.html_file) from None
+
+
+class _WeasyPrintLog(logging.Handler):
+    """Collects what WeasyPrint logs while one document renders."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def render_pdf(context: DocumentContext, template: Template) -> bytes:
+    """Render the document to PDF bytes; a refused resource or a WeasyPrint error fails it."""
+    html = render_html(context, template)
+    from weasyprint import HTML
+
+    fetcher = _local_fetcher([template.folder.resolve(), *context.allowed_folders])
+    log = _WeasyPrintLog()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(log)
+    try:
+        document = HTML(
+            string=html, base_url=template.folder.resolve().as_uri() + "/", url_fetcher=fetcher
+        )
+        pdf = document.write_pdf()
+    finally:
+        logger.removeHandler(log)
+    if fetcher.refused:
+        raise RenderError(
+            "refused to load " + ", ".join(fetcher.refused)
+            + ": a template may only use files inside its own folder or the document's",
+            file=template.html_file,
+        )
+    errors = [r.getMessage() for r in log.records if r.levelno >= logging.ERROR]
+    if errors:
+        raise RenderError("; ".join(errors), file=template.html_file)
+    context.warnings.extend(
+        Problem(template.html_file, None, "", record.getMessage(), warning=True)
+        for record in log.records
+        if record.levelno < logging.ERROR and "HarfBuzz" not in record.getMessage()
+    )
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def _local_fetcher(folders: list[Path]) -> Any:
+    """A WeasyPrint URL fetcher that reads `data:` URLs and files inside `folders` only."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalFetcher(URLFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"file", "data"})
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(unquote(parts.path)).resolve()
+                if any(path.is_relative_to(folder) for folder in folders) and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        url, body=path.read_bytes(), headers={"Content-Type": kind}
+                    )
+            self.refused.append(url)
+            raise ValueError(f"unionkit does not load {url}")
+
+    return LocalFetcher()
