@@ -164,13 +164,13 @@ def resolution() -> WordDocument:
 
     table = doc.add_table(rows=3, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    fields = {"name": "branch", "union": "union", "meeting_date": "meeting_date"}
-    for row, (key, label_key) in zip(table.rows, fields.items(), strict=True):
+    fields = {"name": ("branch", 44), "union": ("union", 30), "meeting_date": ("meeting_date", 30)}
+    for row, (key, (label_key, width)) in zip(table.rows, fields.items(), strict=True):
         label, value = row.cells
         label.width, value.width = Mm(36), Mm(130)
         label.paragraphs[0].text = "{{ labels.%s }}" % label_key
         label.paragraphs[0].style = doc.styles["Unionkit Label"]
-        value.paragraphs[0].add_run("{{r branch.%s|fill_in }}" % key)
+        value.paragraphs[0].add_run("{{r branch.%s|fill_in(%d) }}" % (key, width))
 
     doc.add_paragraph("{%p if intro %}")
     doc.add_paragraph("{{p intro|markdown }}")

@@ -112,7 +112,8 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
 
     campaign = doc.campaign
     logo = _logo(doc) if campaign.logo else None
-    contact = [v for v in (campaign.name, campaign.website, campaign.email) if v]
+    website = campaign.website.split("://", 1)[-1].rstrip("/") if campaign.website else None
+    contact = [v for v in (campaign.name, website, campaign.email) if v]
     values: dict[str, Any] = {
         "kind": "resolution",
         "language": model.language,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape as xml_escape
 from typing import TYPE_CHECKING, Any
 
 from markdown_it.token import Token
@@ -10,7 +11,7 @@ from markdown_it.token import Token
 from toolkit.context import DocumentContext, ImageRef
 from toolkit.markdown import block_tokens
 from toolkit.render.jinja_errors import template_error
-from toolkit.render.pdf import FILL_IN, creation_date
+from toolkit.render.pdf import creation_date, fill_in_blank
 from toolkit.sandbox import make_environment
 from toolkit.templates import Template
 
@@ -150,6 +151,22 @@ class MarkdownToWord:
                     link.append(run._r)
 
 
+class HighlightedRun:
+    """A Word run with the yellow highlighter on, for `{{r ...}}` (docxtpl only shades)."""
+
+    def __init__(self, text: str) -> None:
+        self._xml = (
+            '<w:r><w:rPr><w:highlight w:val="yellow"/></w:rPr>'
+            f'<w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r>'
+        )
+
+    def __str__(self) -> str:
+        return self._xml
+
+    def __html__(self) -> str:
+        return self._xml
+
+
 def _list_style(base: str, level: int) -> str:
     """Word's built-in list styles go three deep: "List Bullet", "List Bullet 2", ..."""
     level = min(level, 2)
@@ -167,9 +184,9 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
         accent = "".join(c * 2 for c in accent)
     writer = MarkdownToWord(tpl, accent)
 
-    def fill_in(value: Any) -> RichText:
+    def fill_in(value: Any, width: Any = 24) -> RichText | HighlightedRun:
         if value is None or value == "":
-            return RichText(FILL_IN, highlight="yellow")
+            return HighlightedRun(fill_in_blank(width))
         return RichText(str(value))
 
     def image(ref: ImageRef | None, height_mm: float = 20) -> Any:

@@ -19,13 +19,22 @@ from toolkit.render.jinja_errors import template_error
 from toolkit.sandbox import make_environment
 from toolkit.templates import Template
 
-FILL_IN = "_" * 16
+MIN_FILL_IN = 12
 
 
-def fill_in(value: Any) -> Markup:
-    """The value, or a line of underscores for the branch to fill in by hand."""
+def fill_in_blank(width: Any = 24) -> str:
+    """A line of underscores (never fewer than 12) to write on by hand or in Word."""
+    try:
+        count = int(width)
+    except (TypeError, ValueError):
+        count = 24
+    return "_" * min(max(count, MIN_FILL_IN), 80)
+
+
+def fill_in(value: Any, width: Any = 24) -> Markup:
+    """The value, or a fill-in blank for the branch to complete."""
     if value is None or value == "":
-        return Markup('<span class="fill-in">{}</span>').format(FILL_IN)
+        return Markup('<span class="fill-in">{}</span>').format(fill_in_blank(width))
     return escape(value)
 
 

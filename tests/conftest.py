@@ -1,0 +1,104 @@
+"""Shared helpers: run the CLI, write YAML into tmp_path, read text out of PDF and DOCX."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@dataclass
+class Run:
+    """What one CLI invocation did."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None
+
+
+def run_cli(*args: str | Path) -> Run:
+    """Run `unionkit ARGS` in-process; stdout and stderr kept apart."""
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    exception = result.exception if not isinstance(result.exception, SystemExit) else None
+    return Run(result.exit_code, result.stdout, result.stderr, exception)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Run]:
+    return run_cli
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a dedented text file under tmp_path and return its path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def example_campaign(tmp_path: Path) -> Path:
+    """A copy of the Zhanaozen example folder, safe to change."""
+    target = tmp_path / "zhanaozen"
+    shutil.copytree(EXAMPLES / "zhanaozen", target)
+    return target
+
+
+MINIMAL = """
+template: resolution
+title: Solidarity with the oil workers
+branch:
+  name: Offshore Energy Branch
+  union: RMT
+  meeting_date: 2013-12-10
+notes:
+  - The strike lasted seven months.
+resolves:
+  - To write to the embassy.
+"""
+
+
+def pdf_text(path: Path, *, layout: bool = False) -> str:
+    """All text on all pages of a PDF, as pypdf extracts it (layout mode keeps list numbers)."""
+    from pypdf import PdfReader
+
+    mode = "layout" if layout else "plain"
+    pages = PdfReader(path).pages
+    return "\n".join(page.extract_text(extraction_mode=mode) or "" for page in pages)
+
+
+def docx_text(path: Path) -> str:
+    """All text of a DOCX: body paragraphs, tables, headers and footers."""
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    for section in document.sections:
+        parts.extend(p.text for p in section.header.paragraphs)
+        parts.extend(p.text for p in section.footer.paragraphs)
+    return "\n".join(parts)
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed and soft hyphens dropped, so line breaks do not split words."""
+    text = text.replace("\u00ad", "").replace("-\n", "").replace("\u2010\n", "")
+    return " ".join(text.split())
