@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck docx-templates packaging-check clean
+.PHONY: demo test lint typecheck docx-templates packaging-check readme clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,7 @@ packaging-check:
 
 clean:
 	rm -rf out .packaging-venv .packaging-out dist build
+
+# Rewrite the README's field reference from the models.
+readme: $(STAMP)
+	$(BIN)/python -c "from pathlib import Path; from toolkit.reference import update_readme; p = Path('README.md'); p.write_text(update_readme(p.read_text()))"

@@ -43,8 +43,12 @@ def bottom_border(paragraph: Paragraph, size_eighths: int, colour: str) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", str(size_eighths)), ("w:space", "4"),
-                       ("w:color", colour)):
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", str(size_eighths)),
+        ("w:space", "4"),
+        ("w:color", colour),
+    ):
         bottom.set(qn(key), value)
     borders.append(bottom)
     ppr.append(borders)
@@ -86,9 +90,17 @@ def styles(doc: WordDocument) -> None:
     small.font.color.rgb = INK
     small.paragraph_format.space_before = Pt(12)
 
-    for name in ("List Number", "List Bullet", "List Continue",
-                 "List Number 2", "List Bullet 2", "List Continue 2",
-                 "List Number 3", "List Bullet 3", "List Continue 3"):
+    for name in (
+        "List Number",
+        "List Bullet",
+        "List Continue",
+        "List Number 2",
+        "List Bullet 2",
+        "List Continue 2",
+        "List Number 3",
+        "List Bullet 3",
+        "List Continue 3",
+    ):
         style = doc.styles[name]
         style.paragraph_format.space_after = Pt(5)
         pf = style.element.get_or_add_pPr()
@@ -168,9 +180,9 @@ def resolution() -> WordDocument:
     for row, (key, (label_key, width)) in zip(table.rows, fields.items(), strict=True):
         label, value = row.cells
         label.width, value.width = Mm(36), Mm(130)
-        label.paragraphs[0].text = "{{ labels.%s }}" % label_key
+        label.paragraphs[0].text = "{{ labels." + label_key + " }}"
         label.paragraphs[0].style = doc.styles["Unionkit Label"]
-        value.paragraphs[0].add_run("{{r branch.%s|fill_in(%d) }}" % (key, width))
+        value.paragraphs[0].add_run(f"{{{{r branch.{key}|fill_in({width}) }}}}")
 
     doc.add_paragraph("{%p if intro %}")
     doc.add_paragraph("{{p intro|markdown }}")
@@ -202,7 +214,7 @@ def resolution() -> WordDocument:
         line = cell.paragraphs[0]
         line.paragraph_format.space_before = Pt(24)
         bottom_border(line, 6, "1D1D1F")
-        label = cell.add_paragraph("{{ signatures[%d] }}" % index, style="Unionkit Label")
+        label = cell.add_paragraph(f"{{{{ signatures[{index}] }}}}", style="Unionkit Label")
         label.paragraph_format.space_after = Pt(12)
     return doc
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import docx
-from docx.enum.text import WD_COLOR_INDEX
 import pytest
+from docx.enum.text import WD_COLOR_INDEX
 from pypdf import PdfReader
 
 from tests.conftest import EXAMPLES, MINIMAL, Run, docx_text, pdf_text, squash
@@ -68,7 +68,9 @@ def test_example_pdf_is_a4_with_metadata(cli: Callable[..., Run], tmp_path: Path
 
 
 def test_source_date_epoch_fixes_creation_dates(
-    cli: Callable[..., Run], write: Callable[[str, str], Path], tmp_path: Path,
+    cli: Callable[..., Run],
+    write: Callable[[str, str], Path],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1386806400")  # 2013-12-12 00:00 UTC
@@ -166,14 +168,17 @@ def test_given_branch_prints_instead_of_blanks(
 ) -> None:
     run = build(cli, write("motion.yaml", MINIMAL), tmp_path / "out")
     assert run.exit_code == 0 and "warning" not in run.stderr
-    for text in (pdf_text(tmp_path / "out" / "motion.pdf"), docx_text(tmp_path / "out" / "motion.docx")):
+    for text in (
+        pdf_text(tmp_path / "out" / "motion.pdf"),
+        docx_text(tmp_path / "out" / "motion.docx"),
+    ):
         assert "Offshore Energy Branch" in text
         assert "RMT" in text
         assert "10 December 2013" in text
         assert "____________" not in text
 
 
-HOSTILE_TITLE = 'Rates & <b>pay</b> "now" \'today\' {{ 7*7 }} {% if x %}'
+HOSTILE_TITLE = "Rates & <b>pay</b> \"now\" 'today' {{ 7*7 }} {% if x %}"
 
 
 def test_special_characters_and_cyrillic_print_as_written(
@@ -195,7 +200,10 @@ def test_special_characters_and_cyrillic_print_as_written(
     )
     run = build(cli, source, tmp_path / "out")
     assert run.exit_code == 0, run.stderr
-    for text in (pdf_text(tmp_path / "out" / "motion.pdf"), docx_text(tmp_path / "out" / "motion.docx")):
+    for text in (
+        pdf_text(tmp_path / "out" / "motion.pdf"),
+        docx_text(tmp_path / "out" / "motion.docx"),
+    ):
         flat = squash(text)
         assert squash(HOSTILE_TITLE) in flat
         assert "Профсоюз «Защита» & <select>" in flat
@@ -234,7 +242,9 @@ def test_markdown_becomes_real_formatting_in_docx_and_pdf(
     assert not any("**" in run.text or "*Human" in run.text for run in runs)
     hyperlinks = document.element.body.xpath(".//w:hyperlink")
     assert len(hyperlinks) == 1
-    rel_id = hyperlinks[0].get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+    rel_id = hyperlinks[0].get(
+        "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    )
     assert document.part.rels[rel_id].target_ref == "https://example.org/zhanaozen"
     assert "the campaign page" in "".join(hyperlinks[0].itertext())
     bullets = [p.text for p in document.paragraphs if p.style.name.startswith("List Bullet")]
@@ -284,7 +294,10 @@ def test_campaign_file_supplies_name_colour_and_logo(
         encoding="utf-8",
     )
     assert build(cli, source, tmp_path / "out").exit_code == 0
-    pdf_path, docx_path = tmp_path / "out" / "model-resolution.pdf", tmp_path / "out" / "model-resolution.docx"
+    pdf_path, docx_path = (
+        tmp_path / "out" / "model-resolution.pdf",
+        tmp_path / "out" / "model-resolution.docx",
+    )
     assert "Kazakh Solidarity Network" in pdf_text(pdf_path)
     assert "example.org/kz" in pdf_text(pdf_path)
     document = docx.Document(str(docx_path))

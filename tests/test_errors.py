@@ -1,4 +1,4 @@
-"""Bad input, end to end through the CLI: clear `FILE:LINE: field: message` errors, never a crash."""
+"""Bad input through the CLI: `FILE:LINE: field: message` errors, exit 1, never a crash."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def assert_failed_cleanly(run) -> None:
     assert run.exception is None, run.exception
     assert "Traceback" not in run.stderr
     assert "please report this" not in run.stderr
+    assert not [line for line in run.stderr.splitlines() if line[:1].isspace()], run.stderr
 
 
 def outputs(folder: Path) -> list[Path]:
@@ -82,6 +83,7 @@ def test_built_documents_print_values_as_written(cli, write, tmp_path):
     ):
         for value in ("3.10", "NO", "on", "01234", "+447700900123", "12:30"):
             assert re.search(rf"(?<![\w+]){re.escape(value)}(?![\w])", text), (value, text)
+        assert "True" not in text and "False" not in text, text
 
 
 # --- dates ----------------------------------------------------------------------------

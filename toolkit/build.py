@@ -76,7 +76,7 @@ def _guarded(source: Path, outcome: Outcome, step: Callable[[], None]) -> None:
         outcome.problems.append(Problem(source, None, "", f"cannot write {target}: {exc.strerror}"))
     except RecursionError:
         outcome.problems.append(Problem(source, None, "", "nested too deeply to render"))
-    except Exception as exc:  # noqa: BLE001 - a bug must still not cost other documents
+    except Exception as exc:
         if os.environ.get("UNIONKIT_DEBUG"):
             raise
         outcome.problems.append(

@@ -81,7 +81,9 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path) -> N
     if failed:
         summary += f"; {failed} failed"
     if not jobs:
-        summary = "no documents found (a document YAML starts with `template:`)"
+        summary = (
+            f"{', '.join(map(str, paths))}: no documents found (a document YAML has `template:`)"
+        )
         status = 1
     click.echo(summary, err=True)
     sys.exit(status)
@@ -99,7 +101,8 @@ def check(paths: tuple[Path, ...]) -> None:
             click.echo(f"{outcome.source}: ok ({outcome.summary})")
     status = _report(outcomes)
     if not outcomes:
-        click.echo("no documents found (a document YAML starts with `template:`)", err=True)
+        where = ", ".join(map(str, paths))
+        click.echo(f"{where}: no documents found (a document YAML has `template:`)", err=True)
         status = 1
     sys.exit(status)
 

@@ -29,7 +29,7 @@ class ImageRef:
     def __init__(self, path: Path) -> None:
         self._path = path
 
-    def path(self) -> Path:  # noqa: D102 - renderers only; the sandbox hides non-data attributes
+    def path(self) -> Path:
         return self._path
 
 
@@ -54,9 +54,7 @@ def format_date(value: date, language: str) -> str:
 
 def count_words(texts: list[str]) -> int:
     """Words in Markdown texts, as a conference standing orders committee would count them."""
-    return sum(
-        1 for text in texts for token in to_plain(text).split() if _WORD.search(token)
-    )
+    return sum(1 for text in texts for token in to_plain(text).split() if _WORD.search(token))
 
 
 def build_context(doc: LoadedDocument) -> DocumentContext:
@@ -89,7 +87,7 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
                 )
             )
 
-    sections = [
+    sections: list[dict[str, Any]] = [
         {"key": key, "heading": labels[key], "points": list(items)}
         for key, items in (
             ("notes", model.notes),

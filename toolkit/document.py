@@ -48,8 +48,7 @@ def load_document(path: Path) -> LoadedDocument:
     template_name = data.get("template")
     if not isinstance(template_name, str) or not template_name.strip():
         raise InputError(
-            "required: add `template: resolution` (or another template; see"
-            " `unionkit templates`)",
+            "required: add `template: resolution` (or another template; see `unionkit templates`)",
             file=path,
             line=loaded.line_of(("template",)),
             field="template",

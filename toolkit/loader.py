@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.events import (
     AliasEvent,
     CollectionStartEvent,
@@ -66,15 +67,15 @@ class _StrictComposer(yaml.SafeLoader):
     def _problem(self, event: Any, message: str) -> None:
         self._problems.append(Problem(self._file, event.start_mark.line + 1, "", message))
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.get_event()
+            event = self.get_event()  # type: ignore[no-untyped-call]
             self._problem(
                 event,
                 f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full",
             )
             return ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, NodeEvent) and event.anchor is not None:
             self._problem(
                 event,
@@ -91,7 +92,7 @@ class _StrictComposer(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise _TooDeep(event.start_mark.line + 1)
-            node: Node = super().compose_node(parent, index)
+            node: Node | None = super().compose_node(parent, index)
         finally:
             self._depth -= 1
         return node
@@ -140,7 +141,15 @@ def load_yaml(path: Path) -> Loaded:
     """Parse one YAML document strictly; raise `InputError` listing every problem found."""
     text = read_text(path)
     problems: list[Problem] = []
-    loader = _StrictComposer(text, problems, path)
+    try:
+        loader = _StrictComposer(text, problems, path)
+    except yaml.reader.ReaderError as exc:
+        raise InputError(
+            f"the file contains a control character (#x{exc.character:04x}) that YAML does not"
+            " allow: delete it",
+            file=path,
+            line=text[: exc.position].count("\n") + 1,
+        ) from None
     try:
         node = loader.get_single_node()
     except _TooDeep as exc:

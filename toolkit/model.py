@@ -124,11 +124,12 @@ class Branch(Strict):
     """The branch that debates the motion. Anything left out prints as a fill-in blank."""
 
     name: Line | None = None
-    """The branch's name, e.g. "Offshore Energy Branch"."""
+    """The branch's name, e.g. "Offshore Energy Branch". Left out: a fill-in blank."""
     union: Line | None = None
-    """The union the branch belongs to, e.g. "RMT"."""
+    """The union the branch belongs to, e.g. "RMT". Left out: a fill-in blank."""
     meeting_date: IsoDate | None = None
-    """The date of the meeting that debates the motion, as YYYY-MM-DD."""
+    """The date of the meeting that debates the motion, as YYYY-MM-DD. Left out: a fill-in
+    blank."""
 
 
 class Recipient(Strict):
@@ -158,7 +159,8 @@ class Resolution(Document):
     send_to: list[Recipient] = []
     """Where to send the passed motion: a list of `name` and `email`."""
     word_limit: Annotated[int, Field(gt=0)] | None = None
-    """A cap on the motion's words (conferences often set 250); `build` and `check` count them."""
+    """A cap on the motion's words (conferences often set 250). `build` and `check` count the
+    section headings and items (not the title or intro) and fail when there are too many."""
 
 
 KINDS: dict[str, type[Document]] = {"resolution": Resolution}

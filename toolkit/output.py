@@ -10,7 +10,9 @@ from pathlib import Path
 def write_atomically(target: Path, data: bytes) -> None:
     """Write `data` to `target` via a temporary file in the same folder, then rename it."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part", dir=target.parent
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

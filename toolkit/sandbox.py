@@ -23,9 +23,9 @@ class _FolderLoader(FileSystemLoader):
 
     def get_source(
         self, environment: Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        if filename is None or not Path(filename).resolve().is_relative_to(self._root):
+        if not Path(filename).resolve().is_relative_to(self._root):
             raise TemplateNotFound(template)
         return source, filename, uptodate
 

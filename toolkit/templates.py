@@ -67,9 +67,7 @@ def read_template(folder: Path, *, builtin: bool = False) -> Template:
     """Read and check a template folder's manifest."""
     manifest_file = folder / MANIFEST
     if not manifest_file.is_file():
-        raise TemplateError(
-            f"not a template folder: it has no {MANIFEST}", file=folder
-        )
+        raise TemplateError(f"not a template folder: it has no {MANIFEST}", file=folder)
     loaded = load_yaml(manifest_file)
     try:
         manifest = Manifest.model_validate(loaded.data)
@@ -92,6 +90,8 @@ def find_template(name: str, document: Path) -> Template:
     if looks_like_path or local.is_dir():
         if not local.is_dir():
             raise TemplateError(f"template folder {name!r} not found next to this file")
+        if not (local / MANIFEST).is_file():
+            raise TemplateError(f"not a template folder: it has no {MANIFEST}")
         return read_template(local)
     names = builtin_names()
     if name in names:

@@ -14,29 +14,25 @@ from toolkit.errors import Problem
 from toolkit.loader import Loaded, Path_
 
 
-def problems_from(
-    error: ValidationError, loaded: Loaded, model: type[BaseModel], prefix: Path_ = ()
-) -> list[Problem]:
+def problems_from(error: ValidationError, loaded: Loaded, model: type[BaseModel]) -> list[Problem]:
     """One problem per pydantic error, placed on the line of the offending value."""
     problems = []
     for detail in error.errors(include_url=False):
-        path = _data_path(loaded.data, prefix, detail["loc"])
+        path = _data_path(loaded.data, detail["loc"])
         field = ".".join(str(p) for p in path)
-        message = _message(detail, path, prefix, model)
+        message = _message(detail, path, model)
         problems.append(Problem(loaded.file, loaded.line_of(path), field, message))
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def _data_path(data: Any, prefix: Path_, loc: tuple[str | int, ...]) -> Path_:
+def _data_path(data: Any, loc: tuple[str | int, ...]) -> Path_:
     """Follow pydantic's location through the data, dropping union tags it adds."""
     node = data
-    for key in prefix:
-        node = node[key] if isinstance(node, dict | list) else None
-    path: list[str | int] = list(prefix)
+    path: list[str | int] = []
     for index, key in enumerate(loc):
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        in_dict = isinstance(node, dict) and key in node
+        in_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+        if in_dict or in_list:
             node = node[key]
         elif index == len(loc) - 1:
             node = None  # a missing or unknown key: name it, it has no value
@@ -80,12 +76,12 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _message(detail: ErrorDetails, path: Path_, prefix: Path_, model: type[BaseModel]) -> str:
+def _message(detail: ErrorDetails, path: Path_, model: type[BaseModel]) -> str:
     kind = detail["type"]
     ctx = detail.get("ctx", {})
     name = str(path[-1]) if path else ""
     if kind == "extra_forbidden":
-        allowed = sorted(_fields_at(model, path[len(prefix) : -1]))
+        allowed = sorted(_fields_at(model, path[:-1]))
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""
         return f"unknown field: {hint}allowed here: {', '.join(allowed)}"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape as xml_escape
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it.token import Token
 
@@ -204,7 +204,7 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
     )
     try:
         tpl.render(context.values, jinja_env=env, autoescape=True)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any template failure is the template's error
         raise template_error(exc, template.docx_file) from None
     document = tpl.docx
     _apply_accent(document, accent)
@@ -222,7 +222,11 @@ def _apply_accent(document: WordDocument, accent: str) -> None:
         return
     for style in document.styles:
         font = getattr(style, "font", None)
-        if font is not None and font.color.type is not None and str(font.color.rgb) == TEMPLATE_ACCENT:
+        if (
+            font is not None
+            and font.color.type is not None
+            and str(font.color.rgb) == TEMPLATE_ACCENT
+        ):
             font.color.rgb = RGBColor.from_string(accent)
 
 

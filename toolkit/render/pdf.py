@@ -84,7 +84,7 @@ def render_html(context: DocumentContext, template: Template) -> str:
     }
     try:
         return env.get_template(template.manifest.html).render(values)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any template failure is the template's error
         raise template_error(exc, template.html_file) from None
 
 
@@ -117,7 +117,8 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
         logger.removeHandler(log)
     if fetcher.refused:
         raise RenderError(
-            "refused to load " + ", ".join(fetcher.refused)
+            "refused to load "
+            + ", ".join(fetcher.refused)
             + ": a template may only use files inside its own folder or the document's",
             file=template.html_file,
         )
