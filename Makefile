@@ -30,13 +30,12 @@ docx-templates: $(STAMP)
 	$(BIN)/python scripts/make_docx_templates.py
 
 # A non-editable install into a fresh venv must build every example (CI runs this).
-packaging-check:
+packaging-check: $(STAMP)
 	rm -rf .packaging-venv .packaging-out
 	$(PYTHON) -m venv .packaging-venv
 	.packaging-venv/bin/python -m pip install --quiet .
 	cd / && $(CURDIR)/.packaging-venv/bin/unionkit build $(CURDIR)/examples -o $(CURDIR)/.packaging-out
-	test -s .packaging-out/zhanaozen/model-resolution.pdf
-	test -s .packaging-out/zhanaozen/model-resolution.docx
+	$(BIN)/python scripts/check_example_outputs.py .packaging-out
 	rm -rf .packaging-venv .packaging-out
 
 clean:

@@ -115,6 +115,13 @@ def styles(doc: WordDocument) -> None:
     caption.font.color.rgb = MUTED
     caption.font.all_caps = True
 
+    intro = doc.styles.add_style("Unionkit Intro", 1)
+    intro.base_style = normal
+    intro.font.italic = True
+    intro.font.color.rgb = RGBColor(0x3A, 0x3A, 0x3F)
+    intro.paragraph_format.left_indent = Mm(4)
+    intro.paragraph_format.space_after = Pt(6)
+
     kind = doc.styles.add_style("Unionkit Kind", 1)
     kind.base_style = normal
     set_font(kind, SANS)
@@ -176,6 +183,8 @@ def resolution() -> WordDocument:
 
     table = doc.add_table(rows=3, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Mm(36), Mm(130)
     fields = {"name": ("branch", 44), "union": ("union", 30), "meeting_date": ("meeting_date", 30)}
     for row, (key, (label_key, width)) in zip(table.rows, fields.items(), strict=True):
         label, value = row.cells
@@ -185,7 +194,7 @@ def resolution() -> WordDocument:
         value.paragraphs[0].add_run(f"{{{{r branch.{key}|fill_in({width}) }}}}")
 
     doc.add_paragraph("{%p if intro %}")
-    doc.add_paragraph("{{p intro|markdown }}")
+    doc.add_paragraph("{{p intro|markdown('Unionkit Intro') }}")
     doc.add_paragraph("{%p endif %}")
 
     doc.add_paragraph("{%p for section in sections %}")
@@ -209,8 +218,11 @@ def resolution() -> WordDocument:
     spacer = doc.add_paragraph()
     spacer.paragraph_format.space_before = Pt(18)
     signatures = doc.add_table(rows=2, cols=2)
+    signatures.autofit = False
+    for column in signatures.columns:
+        column.width = Mm(83)
     for index, cell in enumerate(c for row in signatures.rows for c in row.cells):
-        cell.width = Mm(80)
+        cell.width = Mm(83)
         line = cell.paragraphs[0]
         line.paragraph_format.space_before = Pt(24)
         bottom_border(line, 6, "1D1D1F")

@@ -35,11 +35,11 @@ class MarkdownToWord:
         self.accent = accent
 
     # -- filters the DOCX template calls ------------------------------------------------
-    def markdown(self, text: str | None) -> Subdoc:
-        """A block of Markdown as Word paragraphs."""
+    def markdown(self, text: str | None, style: str = "Normal") -> Subdoc:
+        """A block of Markdown as Word paragraphs in the template's paragraph `style`."""
         subdoc = self.tpl.new_subdoc()
         if text:
-            self._blocks(subdoc, block_tokens(text), depth=0)
+            self._blocks(subdoc, block_tokens(text), depth=0, plain_style=style)
         return subdoc
 
     def numbered_list(self, items: list[str]) -> Subdoc:
@@ -52,7 +52,12 @@ class MarkdownToWord:
 
     # -- block level -----------------------------------------------------------------------
     def _blocks(
-        self, subdoc: Subdoc, tokens: list[Token], depth: int, number: int | None = None
+        self,
+        subdoc: Subdoc,
+        tokens: list[Token],
+        depth: int,
+        number: int | None = None,
+        plain_style: str = "Normal",
     ) -> None:
         """Write paragraphs; `number` (a list instance) numbers the first one, as in a motion."""
         lists: list[tuple[str, int | None]] = []  # (style, numId) of each open list
@@ -76,7 +81,7 @@ class MarkdownToWord:
                 elif number is not None:
                     style, num_id, number = "List Number", number, None
                 else:
-                    style = "List Continue" if depth else "Normal"
+                    style = "List Continue" if depth else plain_style
                 item_starts = False
                 paragraph = subdoc.add_paragraph()
                 self._set_style(paragraph, style, num_id)

@@ -38,6 +38,11 @@ def fill_in(value: Any, width: Any = 24) -> Markup:
     return escape(value)
 
 
+def markdown(text: str | None, style: str = "") -> Markup:
+    """Markdown as HTML; `style` names a Word paragraph style and means nothing here."""
+    return to_html(text) if text else Markup("")
+
+
 def numbered_list(items: list[str]) -> Markup:
     """A numbered list of Markdown items; each call starts again at 1."""
     return Markup("<ol>{}</ol>").format(
@@ -67,7 +72,7 @@ def render_html(context: DocumentContext, template: Template) -> str:
     env = make_environment(
         template.folder,
         filters={
-            "markdown": to_html,
+            "markdown": markdown,
             "numbered_list": numbered_list,
             "fill_in": fill_in,
             "image": image,
