@@ -62,16 +62,15 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
     model = doc.model
     assert isinstance(model, Resolution)
     source = doc.source
-    labels = labels_for(model.language)
+    language = model.language or doc.campaign.language or "en"
+    labels = labels_for(language)
     warnings: list[Problem] = []
 
     branch: dict[str, str | None] = {
         "name": model.branch.name,
         "union": model.branch.union,
         "meeting_date": (
-            format_date(model.branch.meeting_date, model.language)
-            if model.branch.meeting_date
-            else None
+            format_date(model.branch.meeting_date, language) if model.branch.meeting_date else None
         ),
     }
     for key, value in branch.items():
@@ -114,7 +113,7 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
     contact = [v for v in (campaign.name, website, campaign.email) if v]
     values: dict[str, Any] = {
         "kind": "resolution",
-        "language": model.language,
+        "language": language,
         "labels": labels,
         "title": model.title,
         "branch": branch,
@@ -145,7 +144,7 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
     }
     folders = [source.file.parent.resolve(), doc.campaign_folder.resolve()]
     author = campaign.name or model.branch.name or "unionkit"
-    return DocumentContext(values, model.title, author, model.language, folders, warnings)
+    return DocumentContext(values, model.title, author, language, folders, warnings)
 
 
 def _logo(doc: LoadedDocument) -> ImageRef:

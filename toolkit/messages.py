@@ -1,32 +1,32 @@
-"""The fixed words templates print, per language, kept in one place."""
+"""The fixed words templates print, one reviewed YAML catalogue per language in messages/."""
 
 from __future__ import annotations
 
-# Translations for ru, kk, uk and fr arrive with the languages work; until then they fall
-# back to English word by word, so a missing entry never breaks a build.
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "resolution": "Model resolution",
-        "branch": "Branch",
-        "union": "Union",
-        "meeting_date": "Meeting date",
-        "notes": "This branch notes",
-        "believes": "This branch believes",
-        "resolves": "This branch resolves",
-        "send_to": "Once passed, please send this resolution to",
-        "proposed_by": "Proposed by",
-        "seconded_by": "Seconded by",
-        "chair_or_secretary": "Chair or secretary",
-        "date": "Date",
-        "signature": "Signature",
-        "word_count": "{count} words",
-        "word_count_limit": "{count} of {limit} words allowed",
-        "page": "Page",
-        "of": "of",
-    },
-}
+from functools import cache
+from pathlib import Path
+
+from toolkit.errors import UnionkitError
+from toolkit.loader import load_yaml
+
+CATALOGUES = Path(__file__).resolve().parent / "messages"
 
 
+@cache
 def labels_for(language: str) -> dict[str, str]:
-    """The labels for `language`, completed from English where a word is missing."""
-    return {**LABELS["en"], **LABELS.get(language, {})}
+    """Every label in `language`; a catalogue must have exactly the English keys."""
+    english = _read("en")
+    labels = _read(language)
+    if set(labels) != set(english):
+        missing = sorted(set(english) - set(labels))
+        extra = sorted(set(labels) - set(english))
+        raise UnionkitError(
+            f"message catalogue out of step with en.yaml: missing {missing}, unknown {extra}",
+            file=CATALOGUES / f"{language}.yaml",
+        )
+    return labels
+
+
+def _read(language: str) -> dict[str, str]:
+    data = load_yaml(CATALOGUES / f"{language}.yaml").data
+    assert isinstance(data, dict)
+    return {str(key): str(value) for key, value in data.items()}

@@ -95,6 +95,9 @@ class Campaign(Strict):
     """A PNG or JPEG file beside the campaign file, printed at the top of every document."""
     colour: Colour | None = None
     """The campaign colour for headings and rules, as a hex code in quotes, e.g. "#b3121b"."""
+    language: Language | None = None
+    """The language of the campaign's documents when a document does not say: en, ru, kk, uk
+    or fr."""
 
 
 def _campaign_kind(value: Any) -> str:
@@ -113,8 +116,9 @@ class Document(Strict):
     template: Line
     """Which template fills this document: a built-in name (`unionkit templates` lists them)
     or the path of a template folder, relative to this file."""
-    language: Language = "en"
-    """The document's language: en, ru, kk, uk or fr."""
+    language: Language | None = None
+    """The document's language: en, ru, kk, uk or fr. It sets the fixed words, date forms,
+    hyphenation and spell-checking language. Default: the campaign file's, else en."""
     campaign: CampaignRef | None = None
     """The campaign file (e.g. `campaign.yaml`) whose name, website, email, logo and colour the
     document uses; or those fields written out here. Values written in the document win."""

@@ -213,6 +213,7 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
         raise template_error(exc, template.docx_file) from None
     document = tpl.docx
     _apply_accent(document, accent)
+    _set_language(document, context.language)
     _set_properties(document, context)
     buffer = io.BytesIO()
     tpl.save(buffer)
@@ -233,6 +234,41 @@ def _apply_accent(document: WordDocument, accent: str) -> None:
             and str(font.color.rgb) == TEMPLATE_ACCENT
         ):
             font.color.rgb = RGBColor.from_string(accent)
+
+
+# Word's language tags: the region decides spelling and hyphenation rules.
+WORD_LANGUAGE = {"en": "en-GB", "ru": "ru-RU", "kk": "kk-KZ", "uk": "uk-UA", "fr": "fr-FR"}
+
+
+def _set_language(document: WordDocument, language: str) -> None:
+    """Mark all text as `language` so Word spell-checks and hyphenates it correctly."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    tag = WORD_LANGUAGE.get(language, language)
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:bidi"), tag)
+    # Styles that name their own language would override the default.
+    for element in styles.iter(qn("w:lang")):
+        if element is not lang:
+            element.set(qn("w:val"), tag)
 
 
 def _set_properties(document: WordDocument, context: DocumentContext) -> None:

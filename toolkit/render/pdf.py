@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from toolkit.context import DocumentContext, ImageRef
 from toolkit.errors import Problem, RenderError
+from toolkit.fonts import FONTS, font_face_css
 from toolkit.markdown import to_html
 from toolkit.render.jinja_errors import template_error
 from toolkit.sandbox import make_environment
@@ -107,17 +108,20 @@ class _WeasyPrintLog(logging.Handler):
 def render_pdf(context: DocumentContext, template: Template) -> bytes:
     """Render the document to PDF bytes; a refused resource or a WeasyPrint error fails it."""
     html = render_html(context, template)
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    fetcher = _local_fetcher([template.folder.resolve(), *context.allowed_folders])
+    fetcher = _local_fetcher([template.folder.resolve(), FONTS, *context.allowed_folders])
     log = _WeasyPrintLog()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(log)
     try:
+        font_config = FontConfiguration()
+        fonts = CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)
         document = HTML(
             string=html, base_url=template.folder.resolve().as_uri() + "/", url_fetcher=fetcher
         )
-        pdf = document.write_pdf()
+        pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
     finally:
         logger.removeHandler(log)
     if fetcher.refused:
