@@ -1,4 +1,4 @@
-"""Subset Noto Sans and Noto Serif (SIL OFL 1.1) into toolkit/fonts/ for every language unionkit prints.
+"""Subset Noto Sans and Noto Serif (SIL OFL 1.1) into toolkit/fonts/ for unionkit's languages.
 
 Source: Debian's `fonts-noto-core` (`apt install fonts-noto-core`), version 20201225.
 The subset keeps Latin (with the extended blocks French and Kazakh Latin need), Cyrillic and

@@ -1,4 +1,4 @@
-"""The fonts unionkit ships (Noto Sans and Noto Serif, OFL), so output never depends on the machine."""
+"""The fonts unionkit ships (Noto Sans and Noto Serif, OFL): output never depends on the machine."""
 
 from __future__ import annotations
 
