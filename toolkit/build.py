@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.context import DocumentContext, build_context
-from toolkit.document import LoadedDocument, is_document, load_document
+from toolkit.document import YAML_SUFFIXES, LoadedDocument, is_document, load_document
 from toolkit.errors import Problem, UnionkitError
 from toolkit.output import unique_stems, write_atomically
 
 FORMATS = ("pdf", "docx")
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -55,6 +54,7 @@ def plan(arguments: Iterable[Path], out_dir: Path) -> list[Job]:
                     sources.append((path, relative.parent / path.stem))
         else:
             sources.append((argument, Path(argument.stem)))
+    sources = list(dict((source.resolve(), (source, rel)) for source, rel in sources).values())
     stems = unique_stems([out_dir / relative for _, relative in sources])
     return [Job(source, stem) for (source, _), stem in zip(sources, stems, strict=True)]
 
@@ -79,14 +79,25 @@ def _guarded(source: Path, outcome: Outcome, step: Callable[[], None]) -> None:
     except Exception as exc:
         if os.environ.get("UNIONKIT_DEBUG"):
             raise
+        detail = " ".join(str(exc).split())
+        detail = detail if len(detail) <= 200 else detail[:200] + "…"
         outcome.problems.append(
             Problem(
                 source,
                 None,
                 "",
-                f"unexpected failure ({type(exc).__name__}: {exc}); please report this",
+                f"unexpected failure ({type(exc).__name__}: {detail}); please report this"
+                " (set UNIONKIT_DEBUG=1 for details)",
             )
         )
+
+
+def describe(document: LoadedDocument, context: DocumentContext) -> str:
+    """One line about a document: its kind and word count, e.g. "resolution, 270 words"."""
+    limit = context.values.get("word_limit")
+    words = context.values.get("word_count")
+    count = f", {words} words" + (f" of {limit} allowed" if limit else "")
+    return f"{document.template.manifest.kind}{count}"
 
 
 def check_one(source: Path) -> Outcome:
@@ -96,10 +107,7 @@ def check_one(source: Path) -> Outcome:
     def step() -> None:
         document, context = check(source)
         outcome.warnings.extend(context.warnings)
-        limit = context.values.get("word_limit")
-        words = context.values.get("word_count")
-        count = f", {words} words" + (f" of {limit} allowed" if limit else "")
-        outcome.summary = f"{document.template.manifest.kind}{count}"
+        outcome.summary = describe(document, context)
 
     _guarded(source, outcome, step)
     return outcome
@@ -118,6 +126,7 @@ def build_one(job: Job, formats: Iterable[str]) -> Outcome:
         return outcome
     document, context = loaded[0]
     outcome.warnings.extend(context.warnings)
+    outcome.summary = describe(document, context)
     for fmt in formats:
 
         def render(fmt: str = fmt) -> None:

@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from toolkit import __version__
 
+if TYPE_CHECKING:
+    from toolkit.build import Outcome
+
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
-def _report(outcomes: Iterable[object]) -> int:
-    """Print every problem and warning to stderr; the exit status for the whole run."""
-    from toolkit.build import Outcome
-
-    failed = 0
-    for outcome in outcomes:
-        assert isinstance(outcome, Outcome)
-        for warning in outcome.warnings:
-            click.echo(warning.format(), err=True)
-        for problem in outcome.problems:
-            click.echo(problem.format(), err=True)
-        failed += not outcome.ok
-    return 1 if failed else 0
+def _show(outcome: Outcome, *, ok_line: bool) -> None:
+    """Print what happened to one document: files to stdout, the rest to stderr."""
+    for path in outcome.written:
+        click.echo(str(path))
+    if ok_line and outcome.ok:
+        click.echo(f"{outcome.source}: ok ({outcome.summary})")
+    for problem in (*outcome.warnings, *outcome.problems):
+        click.echo(problem.format(), err=True)
 
 
 @click.group(context_settings=CONTEXT)
@@ -66,14 +64,19 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path) -> N
     from toolkit.build import FORMATS, build_one, plan
 
     chosen = [f for f in FORMATS if f in formats] if formats else list(FORMATS)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot make the folder: {exc.strerror}", param_hint="-o"
+        ) from None
     jobs = plan(paths, out_dir)
     outcomes = []
     for job in jobs:
         outcome = build_one(job, chosen)
-        for path in outcome.written:
-            click.echo(str(path))
+        _show(outcome, ok_line=False)
         outcomes.append(outcome)
-    status = _report(outcomes)
+    status = 1 if any(not o.ok for o in outcomes) else 0
     written = sum(len(o.written) for o in outcomes)
     failed = sum(not o.ok for o in outcomes)
     summary = f"{written} file{'s' if written != 1 else ''} written from {len(jobs)} document"
@@ -95,11 +98,12 @@ def check(paths: tuple[Path, ...]) -> None:
     """Check documents for mistakes without building them."""
     from toolkit.build import check_one, plan
 
-    outcomes = [check_one(job.source) for job in plan(paths, Path("."))]
-    for outcome in outcomes:
-        if outcome.ok:
-            click.echo(f"{outcome.source}: ok ({outcome.summary})")
-    status = _report(outcomes)
+    outcomes = []
+    for job in plan(paths, Path(".")):
+        outcome = check_one(job.source)
+        _show(outcome, ok_line=True)
+        outcomes.append(outcome)
+    status = 1 if any(not o.ok for o in outcomes) else 0
     if not outcomes:
         where = ", ".join(map(str, paths))
         click.echo(f"{where}: no documents found (a document YAML has `template:`)", err=True)

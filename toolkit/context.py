@@ -17,7 +17,7 @@ from toolkit.model import Resolution
 # Babel's locale per document language; British usage for English ("16 December 2013").
 _BABEL_LOCALE = {"en": "en_GB", "ru": "ru", "kk": "kk", "uk": "uk", "fr": "fr"}
 _WORD = re.compile(r"\w", re.UNICODE)
-_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+MAX_LOGO_PIXELS = 2000 * 2000
 DEFAULT_COLOUR = "#b3121b"
 
 
@@ -41,7 +41,7 @@ class DocumentContext:
     title: str
     author: str
     language: str
-    allowed_folders: list[Path]
+    allowed_files: list[Path]
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -142,34 +142,36 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
             "contact_line": " · ".join(contact),
         },
     }
-    folders = [source.file.parent.resolve(), doc.campaign_folder.resolve()]
+    images = [logo.path()] if logo is not None else []
     author = campaign.name or model.branch.name or "unionkit"
-    return DocumentContext(values, model.title, author, language, folders, warnings)
+    return DocumentContext(values, model.title, author, language, images, warnings)
 
 
 def _logo(doc: LoadedDocument) -> ImageRef:
-    """Check the campaign logo is a readable PNG or JPEG inside the campaign's folder."""
-    assert doc.campaign.logo is not None
+    """Check the campaign logo: a sound PNG or JPEG of sane size inside the campaign's folder."""
+    from PIL import Image, UnidentifiedImageError
+
+    assert doc.campaign.logo is not None and doc.logo_place is not None
+    place = doc.logo_place
     folder = doc.campaign_folder.resolve()
     path = (doc.campaign_folder / doc.campaign.logo).resolve()
-    where = f"campaign logo {doc.campaign.logo!r}"
+    name = doc.campaign.logo
     if not path.is_relative_to(folder):
-        raise InputError(
-            f"{where} lies outside the campaign's folder: copy it next to the campaign file",
-            file=doc.source.file,
-            field="campaign.logo",
-        )
+        raise place.problem(f"{name!r} lies outside the campaign's folder: copy it next to it")
+    if not path.is_file():
+        raise place.problem(f"{name!r} not found: put the image next to the campaign file")
     try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError:
-        raise InputError(
-            f"{where} not found: put the image next to the campaign file",
-            file=doc.source.file,
-            field="campaign.logo",
-        ) from None
-    if not head.startswith(_IMAGE_SIGNATURES):
-        raise InputError(
-            f"{where} is not a PNG or JPEG image", file=doc.source.file, field="campaign.logo"
-        )
+        with Image.open(path) as image:
+            if image.format not in ("PNG", "JPEG"):
+                raise place.problem(f"{name!r} is {image.format}, not a PNG or JPEG image")
+            if image.width * image.height > MAX_LOGO_PIXELS:
+                raise place.problem(
+                    f"{name!r} is {image.width}×{image.height} pixels: a logo needs no more than"
+                    " 2000×2000; make it smaller"
+                )
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise place.problem(f"{name!r} is not a readable PNG or JPEG image") from None
+    except Image.DecompressionBombError:
+        raise place.problem(f"{name!r} is far too large an image for a logo") from None
     return ImageRef(path)

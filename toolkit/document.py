@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,10 +10,25 @@ from typing import Any
 from pydantic import ValidationError
 
 from toolkit.errors import InputError, Problem, UnionkitError
-from toolkit.loader import Loaded, load_yaml
+from toolkit.loader import Loaded, Path_, load_yaml, read_text
 from toolkit.model import KINDS, Campaign, Document
 from toolkit.templates import Template, find_template
 from toolkit.validate import problems_from
+
+_TEMPLATE_KEY = re.compile(r"^template\s*:", re.MULTILINE)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value was written: file, line and field path, for reporting problems with it."""
+
+    file: Path
+    line: int
+    field: str
+
+    def problem(self, message: str) -> InputError:
+        return InputError(message, file=self.file, line=self.line, field=self.field)
 
 
 @dataclass(frozen=True)
@@ -24,90 +40,107 @@ class LoadedDocument:
     template: Template
     campaign: Campaign
     campaign_folder: Path
+    logo_place: Place | None = None
 
 
 def is_document(path: Path) -> bool:
-    """Whether a YAML file is a document (it names a `template:`), not a campaign or data file."""
+    """Whether a YAML file is a document (it has a top-level `template:` line)."""
     try:
-        data = load_yaml(path).data
+        return bool(_TEMPLATE_KEY.search(read_text(path)))
     except UnionkitError:
-        return True  # broken files are documents too: their errors must be seen
-    return isinstance(data, dict) and "template" in data
+        return False
 
 
 def load_document(path: Path) -> LoadedDocument:
-    """Load, validate and resolve one document; raise `UnionkitError` with every problem."""
-    loaded = load_yaml(path)
+    """Load, validate and resolve one document; raise `InputError` with every problem found."""
+    problems: list[Problem] = []
+    loaded = load_yaml(path, collect=problems)
     data = loaded.data
+
+    def fail(*more: Problem) -> InputError:
+        everything = [*problems, *more]
+        return InputError(
+            problems=sorted(everything, key=lambda p: (p.file != path, str(p.file), p.line or 0))
+        )
+
     if not isinstance(data, dict):
-        raise InputError(
-            "a document must be a group of `name: value` lines (it starts with `template:`)",
-            file=path,
-            line=1,
+        raise fail(
+            Problem(
+                path,
+                1,
+                "",
+                "a document is a group of `name: value` lines, starting with `template:`",
+            )
         )
     template_name = data.get("template")
+    template_line = loaded.line_of(("template",))
     if not isinstance(template_name, str) or not template_name.strip():
-        raise InputError(
-            "required: add `template: resolution` (or another template; see `unionkit templates`)",
-            file=path,
-            line=loaded.line_of(("template",)),
-            field="template",
+        raise fail(
+            Problem(
+                path,
+                template_line,
+                "template",
+                "required: add `template: resolution` (or another; see `unionkit templates`)",
+            )
         )
     try:
         template = find_template(template_name.strip(), path)
     except UnionkitError as exc:
-        raise InputError(
-            problems=[
-                Problem(path, loaded.line_of(("template",)), "template", p.message)
-                if not p.file
-                else p
+        raise fail(
+            *(
+                p if p.file else Problem(path, template_line, "template", p.message)
                 for p in exc.problems
-            ]
+            )
         ) from None
     model_class = KINDS[template.manifest.kind]
     try:
         model = model_class.model_validate(data)
     except ValidationError as exc:
-        raise InputError(problems=problems_from(exc, loaded, model_class)) from None
-    campaign, folder = _campaign_of(model, loaded)
-    return LoadedDocument(loaded, model, template, campaign, folder)
+        # A value the loader already refused (a tag, an alias) needs no second message.
+        refused = {p.line for p in problems}
+        found = problems_from(exc, loaded, model_class)
+        raise fail(*(p for p in found if p.line not in refused)) from None
+    try:
+        campaign, folder, logo_place = _campaign_of(model, loaded)
+    except UnionkitError as exc:
+        raise fail(*exc.problems) from None
+    if problems:
+        raise fail()
+    return LoadedDocument(loaded, model, template, campaign, folder, logo_place)
 
 
-def _campaign_of(model: Document, loaded: Loaded) -> tuple[Campaign, Path]:
+def _place(loaded: Loaded, path: Path_) -> Place:
+    return Place(loaded.file, loaded.line_of(path), ".".join(str(p) for p in path))
+
+
+def _campaign_of(model: Document, loaded: Loaded) -> tuple[Campaign, Path, Place | None]:
     """The campaign for a document: its file, overlaid by what the document writes itself."""
     ref = model.campaign
     here = loaded.file.parent
     if ref is None:
-        return Campaign(), here
+        return Campaign(), here, None
     inline: dict[str, Any] = {}
     file_name = ref if isinstance(ref, str) else ref.file
     if isinstance(ref, Campaign):
         inline = ref.model_dump(exclude_unset=True, exclude={"file"})
+    inline_logo = _place(loaded, ("campaign", "logo"))
     if file_name is None:
-        return Campaign.model_validate(inline), here
-    field = "campaign" if isinstance(ref, str) else "campaign.file"
-    line = loaded.line_of(tuple(field.split(".")))
+        return Campaign.model_validate(inline), here, inline_logo
+    where = _place(loaded, ("campaign",) if isinstance(ref, str) else ("campaign", "file"))
     campaign_path = here / file_name
-    try:
-        campaign_data = load_yaml(campaign_path)
-    except InputError as exc:
-        if not campaign_path.is_file():
-            raise InputError(
-                f"campaign file {file_name!r} not found next to this document",
-                file=loaded.file,
-                line=line,
-                field=field,
-            ) from None
-        raise exc from None
+    if campaign_path.suffix.lower() not in YAML_SUFFIXES:
+        raise where.problem(f"the campaign file must be a .yaml file, not {file_name!r}")
+    if not campaign_path.is_file():
+        raise where.problem(f"campaign file {file_name!r} not found next to this document")
+    campaign_data = load_yaml(campaign_path)
     data = campaign_data.data if campaign_data.data is not None else {}
     if not isinstance(data, dict):
-        raise InputError("a campaign file is a group of `name: value` lines", file=campaign_path)
-    if "file" in data:
         raise InputError(
-            "a campaign file cannot name another campaign file",
-            file=campaign_path,
-            line=campaign_data.line_of(("file",)),
-            field="file",
+            "a campaign file is a group of `name: value` lines", file=campaign_path, line=1
+        )
+    if "file" in data:
+        raise _place(campaign_data, ("file",)).problem(
+            "a campaign file cannot name another campaign file"
         )
     try:
         Campaign.model_validate(data)
@@ -115,4 +148,6 @@ def _campaign_of(model: Document, loaded: Loaded) -> tuple[Campaign, Path]:
         raise InputError(problems=problems_from(exc, campaign_data, Campaign)) from None
     merged = Campaign.model_validate({**data, **inline})
     # A logo path is relative to the file that names it.
-    return merged, here if "logo" in inline else campaign_path.parent
+    if "logo" in inline:
+        return merged, here, inline_logo
+    return merged, campaign_path.parent, _place(campaign_data, ("logo",))

@@ -26,8 +26,9 @@ MAX_DEPTH = 32
 Path_ = tuple[str | int, ...]
 
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
-# C0 controls except tab and newline, DEL and the C1 block break XML (DOCX) and PDF text.
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, the C1 block and the noncharacters U+FFFE/U+FFFF
+# break XML (DOCX) and PDF text; bidirectional overrides can make printed text lie.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -114,14 +115,21 @@ def _has_explicit_tag(event: Any) -> bool:
 def read_text(path: Path, *, limit: int = MAX_YAML_BYTES) -> str:
     """Read a UTF-8 text file (BOM allowed) with a size bound, as an `InputError` on failure."""
     try:
-        size = path.stat().st_size
-        if size > limit:
+        if not path.exists():
+            raise FileNotFoundError(path)
+        if path.is_dir():
+            raise InputError("is a folder, not a file", file=path)
+        if not path.is_file():
+            raise InputError("is not a regular file (a device or pipe?)", file=path)
+        # Read one byte past the limit rather than trust the size the file system reports.
+        with path.open("rb") as stream:
+            raw = stream.read(limit + 1)
+        if len(raw) > limit:
             raise InputError(
-                f"file is {size // 1024} KiB, more than the {limit // 1024} KiB allowed;"
-                " is this the right file?",
+                f"file is more than the {limit // 1024} KiB allowed; is this the right file?",
                 file=path,
+                line=1,
             )
-        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError("file not found: check the name and the folder", file=path) from None
     except IsADirectoryError:
@@ -137,8 +145,12 @@ def read_text(path: Path, *, limit: int = MAX_YAML_BYTES) -> str:
         ) from None
 
 
-def load_yaml(path: Path) -> Loaded:
-    """Parse one YAML document strictly; raise `InputError` listing every problem found."""
+def load_yaml(path: Path, *, collect: list[Problem] | None = None) -> Loaded:
+    """Parse one YAML document strictly; raise `InputError` listing every problem found.
+
+    With `collect`, problems that still leave usable data (duplicate keys, anchors, tags) are
+    appended to it instead, so the caller can report them with its own.
+    """
     text = read_text(path)
     problems: list[Problem] = []
     try:
@@ -174,8 +186,10 @@ def load_yaml(path: Path) -> Loaded:
     loaded = Loaded(path, None)
     if node is not None:
         loaded.data = _to_python(node, (), loaded, problems)
-    if problems:
+    if problems and collect is None:
         raise InputError(problems=sorted(problems, key=lambda p: p.line or 0))
+    if collect is not None:
+        collect.extend(problems)
     return loaded
 
 

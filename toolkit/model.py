@@ -14,6 +14,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    model_validator,
 )
 
 LANGUAGES = ("en", "ru", "kk", "uk", "fr")
@@ -64,8 +65,9 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Colour = Annotated[str, AfterValidator(_colour)]
 Email = Annotated[str, AfterValidator(_email)]
 WebAddress = Annotated[str, AfterValidator(_web_address)]
-Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1)]
-Markdown = Annotated[str, Field(min_length=1)]
+# Generous for any real motion, yet it keeps pathological input from tying up the renderers.
+Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1, max_length=500)]
+Markdown = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
 class Strict(BaseModel):
@@ -77,6 +79,14 @@ class Strict(BaseModel):
         str_strip_whitespace=True,
         use_attribute_docstrings=True,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_left_out(cls, data: Any) -> Any:
+        # `notes:` with nothing after it is the same as leaving `notes` out.
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value is not None}
+        return data
 
 
 class Campaign(Strict):
@@ -162,7 +172,7 @@ class Resolution(Document):
     """"This branch resolves": what the branch will do, one Markdown item each (at least one)."""
     send_to: list[Recipient] = []
     """Where to send the passed motion: a list of `name` and `email`."""
-    word_limit: Annotated[int, Field(gt=0)] | None = None
+    word_limit: Annotated[int, Field(gt=0, le=100_000)] | None = None
     """A cap on the motion's words (conferences often set 250). `build` and `check` count the
     section headings and items (not the title or intro) and fail when there are too many."""
 

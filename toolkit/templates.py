@@ -87,7 +87,9 @@ def find_template(name: str, document: Path) -> Template:
     """Resolve `template:` from a document: a folder relative to it, else a built-in name."""
     looks_like_path = "/" in name or "\\" in name or name.startswith(".")
     local = document.parent / name
-    if looks_like_path or local.is_dir():
+    # A bare name is a local template only if that folder really is one, so an ordinary
+    # folder that happens to be called "resolution" never hides the built-in.
+    if looks_like_path or (local / MANIFEST).is_file():
         if not local.is_dir():
             raise TemplateError(f"template folder {name!r} not found next to this file")
         if not (local / MANIFEST).is_file():

@@ -34,7 +34,7 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> Path_:
         in_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
         if in_dict or in_list:
             node = node[key]
-        elif index == len(loc) - 1:
+        elif index == len(loc) - 1 and isinstance(node, dict):
             node = None  # a missing or unknown key: name it, it has no value
         else:
             continue  # a union member's tag, not a key in the file
@@ -93,14 +93,20 @@ def _message(detail: ErrorDetails, path: Path_, model: type[BaseModel]) -> str:
         return "should be a list: one item per line, each starting with '- '"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return "should be a group of `name: value` lines, indented under this one"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
+    if kind in ("int_parsing", "int_type", "int_from_float", "int_parsing_size"):
         return "should be a whole number, for example 250"
+    if kind == "less_than_equal":
+        return f"should be at most {ctx.get('le')}"
+    if kind == "string_too_long":
+        return f"is longer than the {ctx.get('max_length')} characters allowed here: shorten it"
     if kind == "greater_than":
         return f"should be more than {ctx.get('gt')}"
     if kind == "literal_error":
         return f"should be one of: {ctx.get('expected', '').replace(chr(39), '')}"
-    if kind in ("string_too_short", "too_short"):
-        return "is empty: give at least one item" if kind == "too_short" else "is empty"
+    if kind == "too_short":
+        return "is empty: give at least one item"
+    if kind == "string_too_short":
+        return "is empty: write some text, or leave the field out"
     if kind == "value_error":
         return str(ctx.get("error", detail["msg"]))
     if kind == "union_tag_invalid":

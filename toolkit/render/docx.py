@@ -271,13 +271,18 @@ def _set_language(document: WordDocument, language: str) -> None:
             element.set(qn("w:val"), tag)
 
 
+def _cap(text: str, limit: int = 255) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _set_properties(document: WordDocument, context: DocumentContext) -> None:
     """Core properties: title, author, language and dates (honouring `SOURCE_DATE_EPOCH`)."""
     when = creation_date().replace(tzinfo=None)
     props = document.core_properties
-    props.title = context.title
-    props.author = context.author
-    props.last_modified_by = context.author
+    # Word's core properties hold at most 255 characters.
+    props.title = _cap(context.title)
+    props.author = _cap(context.author)
+    props.last_modified_by = _cap(context.author)
     props.language = context.language
     props.created = when
     props.modified = when

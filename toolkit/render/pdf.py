@@ -62,10 +62,17 @@ def image(ref: ImageRef | None, height_mm: float = 20) -> Markup:
 
 def creation_date() -> datetime:
     """Now, or `SOURCE_DATE_EPOCH` when set, so builds can be reproduced."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
         return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
+    except (ValueError, OverflowError, OSError):
+        raise RenderError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a usable date: give seconds since 1970,"
+            " e.g. 1386806400, or unset it",
+            file="SOURCE_DATE_EPOCH",
+        ) from None
 
 
 def render_html(context: DocumentContext, template: Template) -> str:
@@ -111,7 +118,7 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    fetcher = _local_fetcher([template.folder.resolve(), FONTS, *context.allowed_folders])
+    fetcher = _local_fetcher([template.folder.resolve(), FONTS], context.allowed_files)
     log = _WeasyPrintLog()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(log)
@@ -128,7 +135,7 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
         raise RenderError(
             "refused to load "
             + ", ".join(fetcher.refused)
-            + ": a template may only use files inside its own folder or the document's",
+            + ": a template may only use files inside its own folder",
             file=template.html_file,
         )
     errors = [r.getMessage() for r in log.records if r.levelno >= logging.ERROR]
@@ -143,8 +150,8 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
     return pdf
 
 
-def _local_fetcher(folders: list[Path]) -> Any:
-    """A WeasyPrint URL fetcher that reads `data:` URLs and files inside `folders` only."""
+def _local_fetcher(folders: list[Path], files: list[Path]) -> Any:
+    """A WeasyPrint URL fetcher that reads `data:` URLs, files in `folders` and `files` only."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalFetcher(URLFetcher):  # type: ignore[misc]
@@ -158,7 +165,8 @@ def _local_fetcher(folders: list[Path]) -> Any:
             parts = urlsplit(url)
             if parts.scheme == "file" and parts.netloc in ("", "localhost"):
                 path = Path(unquote(parts.path)).resolve()
-                if any(path.is_relative_to(folder) for folder in folders) and path.is_file():
+                inside = any(path.is_relative_to(folder) for folder in folders)
+                if (inside or path in files) and path.is_file():
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                     return URLFetcherResponse(
                         url, body=path.read_bytes(), headers={"Content-Type": kind}
