@@ -122,6 +122,12 @@ def styles(doc: WordDocument) -> None:
     intro.paragraph_format.left_indent = Mm(4)
     intro.paragraph_format.space_after = Pt(6)
 
+    footer = doc.styles.add_style("Unionkit Footer", 1)
+    footer.base_style = normal
+    set_font(footer, SANS)
+    footer.font.size = Pt(7.5)
+    footer.font.color.rgb = MUTED
+
     kind = doc.styles.add_style("Unionkit Kind", 1)
     kind.base_style = normal
     set_font(kind, SANS)
@@ -137,22 +143,29 @@ def page(doc: WordDocument) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(22)
     section.left_margin = section.right_margin = Mm(22)
-    footer = section.footer.paragraphs[0]
-    footer.style = doc.styles["Unionkit Label"]
-    footer.add_run("{{ campaign.contact_line }}")
-    footer.add_run("\t")
-    page_field(footer)
-    tabs = footer.paragraph_format.tab_stops
-    tabs.add_tab_stop(Mm(166), alignment=2)  # right-aligned at the text edge
+    section.different_first_page_header_footer = True
+    for footer in (section.footer, section.first_page_footer):
+        line = footer.paragraphs[0]
+        line.style = doc.styles["Unionkit Footer"]
+        line.add_run("{{ campaign.contact_line }}")
+        line.add_run("\t{{ labels.page }} ")
+        page_field(line, "PAGE")
+        line.add_run(" / ")
+        page_field(line, "NUMPAGES")
+        line.paragraph_format.tab_stops.add_tab_stop(Mm(166), alignment=2)
+    # From page 2 on, the title at the top, so a signed sheet never loses its motion.
+    header = section.header.paragraphs[0]
+    header.style = doc.styles["Unionkit Footer"]
+    header.add_run("{{ title }}")
 
 
-def page_field(paragraph: Paragraph) -> None:
+def page_field(paragraph: Paragraph, field: str) -> None:
     run = paragraph.add_run()
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
     code = OxmlElement("w:instrText")
     code.set(qn("xml:space"), "preserve")
-    code.text = " PAGE "
+    code.text = f" {field} "
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run._r.append(begin)
@@ -184,11 +197,11 @@ def resolution() -> WordDocument:
     table = doc.add_table(rows=3, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    table.columns[0].width, table.columns[1].width = Mm(36), Mm(130)
+    table.columns[0].width, table.columns[1].width = Mm(46), Mm(120)
     fields = {"name": ("branch", 44), "union": ("union", 30), "meeting_date": ("meeting_date", 30)}
     for row, (key, (label_key, width)) in zip(table.rows, fields.items(), strict=True):
         label, value = row.cells
-        label.width, value.width = Mm(36), Mm(130)
+        label.width, value.width = Mm(46), Mm(120)
         label.paragraphs[0].text = "{{ labels." + label_key + " }}"
         label.paragraphs[0].style = doc.styles["Unionkit Label"]
         value.paragraphs[0].add_run(f"{{{{r branch.{key}|fill_in({width}) }}}}")
@@ -208,10 +221,9 @@ def resolution() -> WordDocument:
     doc.add_paragraph("{%p if send_to %}")
     doc.add_paragraph("{{ labels.send_to }}", style="Heading 3")
     doc.add_paragraph("{%p for recipient in send_to %}")
-    doc.add_paragraph(
-        "{{ recipient.name }}{% if recipient.email %} — {{ recipient.email }}{% endif %}",
-        style="List Bullet",
-    )
+    recipient = doc.add_paragraph(style="List Bullet")
+    recipient.add_run("{{ recipient.name }}").bold = True
+    recipient.add_run("{% if recipient.email %} — {{ recipient.email }}{% endif %}")
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endif %}")
 

@@ -67,6 +67,12 @@ def test_example_pdf_is_a4_with_metadata(cli: Callable[..., Run], tmp_path: Path
     assert meta.title == "Justice for the Zhanaozen oil workers"
     assert meta.author == "Justice for Kazakhstan Oil Workers"
     assert reader.trailer["/Root"]["/Lang"] == "en"
+    # Every page after the first carries the title, so a signed page keeps its motion.
+    assert len(reader.pages) > 1
+    for page in reader.pages[1:]:
+        assert meta.title in squash(page.extract_text())
+    header = docx.Document(str(tmp_path / "model-resolution.docx")).sections[0].header
+    assert header.paragraphs[0].text == meta.title
 
 
 def test_source_date_epoch_fixes_creation_dates(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +128,7 @@ def _campaign_of(model: Document, loaded: Loaded) -> tuple[Campaign, Path, Place
     if file_name is None:
         return Campaign.model_validate(inline), here, inline_logo
     where = _place(loaded, ("campaign",) if isinstance(ref, str) else ("campaign", "file"))
-    campaign_path = here / file_name
+    campaign_path = Path(os.path.normpath(here / file_name))
     if campaign_path.suffix.lower() not in YAML_SUFFIXES:
         raise where.problem(f"the campaign file must be a .yaml file, not {file_name!r}")
     if not campaign_path.is_file():

@@ -97,8 +97,10 @@ def _message(detail: ErrorDetails, path: Path_, model: type[BaseModel]) -> str:
         return "should be a whole number, for example 250"
     if kind == "less_than_equal":
         return f"should be at most {ctx.get('le')}"
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(detail["input"], str)):
         return f"is longer than the {ctx.get('max_length')} characters allowed here: shorten it"
+    if kind == "too_long":
+        return f"has more than the {ctx.get('max_length')} items allowed here"
     if kind == "greater_than":
         return f"should be more than {ctx.get('gt')}"
     if kind == "literal_error":
