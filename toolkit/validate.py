@@ -12,6 +12,7 @@ from pydantic_core import ErrorDetails
 
 from toolkit.errors import Problem
 from toolkit.loader import Loaded, Path_
+from toolkit.model import Campaign
 
 
 def problems_from(error: ValidationError, loaded: Loaded, model: type[BaseModel]) -> list[Problem]:
@@ -82,6 +83,11 @@ def _message(detail: ErrorDetails, path: Path_, model: type[BaseModel]) -> str:
     name = str(path[-1]) if path else ""
     if kind == "extra_forbidden":
         allowed = sorted(_fields_at(model, path[:-1]))
+        if len(path) == 1 and name in Campaign.model_fields and "campaign" in allowed:
+            return (
+                f"unknown field: {name} belongs to the campaign; write it in the campaign file"
+                " or indented under `campaign:`"
+            )
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""
         return f"unknown field: {hint}allowed here: {', '.join(allowed)}"
