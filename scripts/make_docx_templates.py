@@ -10,9 +10,9 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -82,6 +82,23 @@ def styles(doc: WordDocument) -> None:
     heading.paragraph_format.space_before = Pt(12)
     heading.paragraph_format.space_after = Pt(4)
     heading.paragraph_format.keep_with_next = True
+
+    big = doc.styles["Heading 1"]
+    set_font(big, SANS)
+    big.font.size = Pt(13)
+    big.font.bold = True
+    big.font.color.rgb = INK
+    big.paragraph_format.space_before = Pt(12)
+    big.paragraph_format.space_after = Pt(8)
+    big.paragraph_format.keep_with_next = True
+
+    names = doc.styles.add_style("Unionkit Name", 1)
+    names.base_style = normal
+    names.font.size = Pt(8)
+    names.paragraph_format.space_after = Pt(2)
+    names.paragraph_format.line_spacing = 1.1
+    names.paragraph_format.left_indent = Mm(3)
+    names.paragraph_format.first_line_indent = Mm(-3)
 
     small = doc.styles["Heading 3"]
     set_font(small, SANS)
@@ -173,10 +190,8 @@ def page_field(paragraph: Paragraph, field: str) -> None:
     run._r.append(end)
 
 
-def resolution() -> WordDocument:
-    doc = Document()
-    styles(doc)
-    page(doc)
+def masthead(doc: WordDocument, kind_label: str) -> None:
+    """Logo, campaign name and the document kind over a rule in the campaign colour."""
     body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     body.text = "{%p if campaign.logo %}"
     doc.add_paragraph("{{ campaign.logo|image(16) }}")
@@ -188,12 +203,18 @@ def resolution() -> WordDocument:
     name.runs[0].font.size = Pt(11)
     name.paragraph_format.space_after = Pt(0)
     doc.add_paragraph("{%p endif %}")
-    kind = doc.add_paragraph("{{ labels.resolution }}", style="Unionkit Kind")
+    kind = doc.add_paragraph("{{ labels." + kind_label + " }}", style="Unionkit Kind")
     bottom_border(kind, 18, "B3121B")
     kind.paragraph_format.space_after = Pt(14)
 
-    doc.add_paragraph("{{ title }}", style="Title")
 
+def resolution() -> WordDocument:
+    doc = Document()
+    styles(doc)
+    page(doc)
+    masthead(doc, "resolution")
+
+    doc.add_paragraph("{{ title }}", style="Title")
     table = doc.add_table(rows=3, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
@@ -243,15 +264,119 @@ def resolution() -> WordDocument:
     return doc
 
 
+def letter() -> WordDocument:
+    doc = Document()
+    styles(doc)
+    page(doc)
+    # Continuous, so the signatories' column sections flow on without a page break.
+    doc.sections[0].start_type = WD_SECTION.CONTINUOUS
+    masthead(doc, "open_letter")
+
+    date = doc.add_paragraph("{{ date }}")
+    date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph("{%p if to %}")
+    name = doc.add_paragraph()
+    name.add_run("{{ to.name }}").bold = True
+    name.paragraph_format.space_after = Pt(0)
+    doc.add_paragraph("{%p if to.role %}")
+    doc.add_paragraph("{{ to.role }}").paragraph_format.space_after = Pt(0)
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p for line in to.address %}")
+    doc.add_paragraph("{{ line }}").paragraph_format.space_after = Pt(0)
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+
+    subject = doc.add_paragraph("{{ subject }}", style="Heading 1")
+    subject.paragraph_format.space_before = Pt(18)
+    doc.add_paragraph("{%p if salutation %}")
+    doc.add_paragraph("{{ salutation }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{{p body|markdown }}")
+    closing = doc.add_paragraph("{{ closing }}")
+    closing.paragraph_format.space_before = Pt(10)
+
+    doc.add_paragraph("{%p if signatory_count %}")
+    count = doc.add_paragraph("{{ signatory_count_text }}", style="Heading 2")
+    count.paragraph_format.space_before = Pt(22)
+    bottom_border(count, 6, "B3121B")
+    doc.add_paragraph("{%p for group in signatory_groups %}")
+    doc.add_paragraph("{%p if group.heading %}")
+    heading = doc.add_paragraph(style="Heading 3")
+    heading.add_run("{{ group.heading }}")
+    heading.add_run(" ({{ group.count_text }})").bold = False
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{{p group.people|name_columns(signatory_columns, signatory_run_in) }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+    return doc
+
+
+def sign_on_sheet() -> WordDocument:
+    doc = Document()
+    styles(doc)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin = section.bottom_margin = Mm(12)
+    section.left_margin = section.right_margin = Mm(14)
+    first = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    first.text = "{%p for page in pages %}"
+    doc.add_paragraph("{%p if not loop.first %}")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_paragraph("{%p endif %}")
+    kind = doc.add_paragraph(style="Unionkit Kind")
+    kind.add_run("{{ labels.sign_on_sheet }}")
+    kind.add_run("{% if campaign.name %} · {{ campaign.name }}{% endif %}")
+    kind.paragraph_format.space_after = Pt(0)
+    title = doc.add_paragraph("{{ labels.sign_on_intro }}: {{ subject }}", style="Heading 1")
+    title.paragraph_format.space_before = Pt(2)
+    bottom_border(title, 16, "B3121B")
+    doc.add_paragraph("{{p summary|markdown }}")
+
+    columns = ["#", "name", "role", "organisation", "email", "signature"]
+    widths = [8, 60, 42, 52, 52, 55]
+    table = doc.add_table(rows=4, cols=len(columns))
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    header, loop_start, row, loop_end = table.rows
+    for index, (cell, key) in enumerate(zip(header.cells, columns, strict=True)):
+        cell.width = Mm(widths[index])
+        cell.paragraphs[0].text = key if key == "#" else "{{ labels." + key + " }}"
+        cell.paragraphs[0].style = doc.styles["Unionkit Label"]
+    loop_start.cells[0].paragraphs[0].text = "{%tr for row in page.rows %}"
+    row.cells[0].paragraphs[0].text = "{{ row + 1 }}"
+    row.cells[0].paragraphs[0].style = doc.styles["Unionkit Label"]
+    loop_end.cells[0].paragraphs[0].text = "{%tr endfor %}"
+    height = OxmlElement("w:trHeight")
+    height.set(qn("w:val"), str(int(Mm(9).twips)))
+    height.set(qn("w:hRule"), "atLeast")
+    row._tr.get_or_add_trPr().append(height)
+    repeat = OxmlElement("w:tblHeader")
+    header._tr.get_or_add_trPr().append(repeat)
+
+    note = doc.add_paragraph(style="Unionkit Footer")
+    note.add_run("{{ labels.email_note }} {{ campaign.contact_line }}")
+    note.add_run("\t{{ labels.page }} {{ page.number }} / {{ pages|length }}")
+    note.paragraph_format.tab_stops.add_tab_stop(Mm(269), alignment=2)
+    doc.add_paragraph("{%p endfor %}")
+    return doc
+
+
+TEMPLATES = {"resolution": resolution, "letter": letter, "sign-on-sheet": sign_on_sheet}
+
+
 def main() -> None:
     root = Path(__file__).resolve().parent.parent / "templates"
-    target = root / "resolution" / "document.docx"
-    doc = resolution()
-    props = doc.core_properties
-    props.title = props.author = props.comments = props.subject = props.keywords = ""
-    props.last_modified_by = "unionkit"
-    doc.save(str(target))
-    print(target, file=sys.stderr)
+    for name, make in TEMPLATES.items():
+        target = root / name / "document.docx"
+        doc = make()
+        props = doc.core_properties
+        props.title = props.author = props.comments = props.subject = props.keywords = ""
+        props.last_modified_by = "unionkit"
+        doc.save(str(target))
+        print(target, file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -13,8 +14,8 @@ from pypdf import PdfReader
 
 from tests.conftest import EXAMPLES, MINIMAL, Run, docx_text, pdf_text, squash
 from toolkit.build import check
-from toolkit.markdown import to_plain
-from toolkit.model import Resolution
+from toolkit.markdown import block_tokens, to_plain
+from toolkit.model import Letter, Resolution, SignOnSheet
 
 A4 = (595.28, 841.89)
 EXAMPLE_DOCUMENTS = sorted(
@@ -39,19 +40,32 @@ def test_every_example_prints_the_same_words_in_pdf_and_docx(
     pdf, word = tmp_path / f"{source.stem}.pdf", tmp_path / f"{source.stem}.docx"
     assert run.stdout.split() == [str(pdf), str(word)]
     document, context = check(source)
-    model = document.model
-    assert isinstance(model, Resolution)
-    labels = context.values["labels"]
-    expected = [model.title, *context.values["signatures"]]
-    expected += [to_plain(item) for item in (*model.notes, *model.believes, *model.resolves)]
-    expected += [labels[key] for key in ("notes", "believes", "resolves", "resolution")]
-    expected += [recipient.name for recipient in model.send_to]
+    expected = _words_every_format_prints(document.model, context.values)
     # Templates may set labels in capitals with CSS or Word's all-caps: compare casefolded.
     pdf_words = squash(pdf_text(pdf)).casefold()
     docx_words = squash(docx_text(word)).casefold()
     for text in expected:
         assert squash(text).casefold() in pdf_words, f"PDF lacks {text!r}"
         assert squash(text).casefold() in docx_words, f"DOCX lacks {text!r}"
+
+
+def _words_every_format_prints(model: object, values: dict[str, Any]) -> list[str]:
+    """The title, fixed words and every item a document of this kind must show."""
+    labels = values["labels"]
+    if isinstance(model, Resolution):
+        words = [model.title, *values["signatures"]]
+        words += [to_plain(item) for item in (*model.notes, *model.believes, *model.resolves)]
+        words += [labels[key] for key in ("notes", "believes", "resolves", "resolution")]
+        return words + [recipient.name for recipient in model.send_to]
+    if isinstance(model, Letter):
+        words = [model.subject, values["closing"], labels["open_letter"]]
+        words += [values["signatory_count_text"], values["date"]]
+        words += [to_plain(t.content) for t in block_tokens(model.body) if t.type == "inline"]
+        for group in values["signatory_groups"]:
+            words += [group["heading"]] + [person["line"] for person in group["people"]]
+        return words
+    assert isinstance(model, SignOnSheet)
+    return [values["subject"], to_plain(values["summary"]), *values["columns"]]
 
 
 def test_example_pdf_is_a4_with_metadata(cli: Callable[..., Run], tmp_path: Path) -> None:

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 def _show(outcome: Outcome, *, ok_line: bool) -> None:
     """Print what happened to one document: files to stdout, the rest to stderr."""
     for path in outcome.written:
@@ -79,8 +83,8 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path) -> N
     status = 1 if any(not o.ok for o in outcomes) else 0
     written = sum(len(o.written) for o in outcomes)
     failed = sum(not o.ok for o in outcomes)
-    summary = f"{written} file{'s' if written != 1 else ''} written from {len(jobs)} document"
-    summary += "s" if len(jobs) != 1 else ""
+    summary = f"{_count(written, 'file', 'files')} written from"
+    summary += f" {_count(len(jobs), 'document', 'documents')}"
     if failed:
         summary += f"; {failed} failed"
     if not jobs:
@@ -126,3 +130,55 @@ def templates() -> None:
         for problem in exc.problems:
             click.echo(problem.format(), err=True)
         sys.exit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the merged list to this CSV (UTF-8, safe to open in a spreadsheet).",
+)
+def signatories(files: tuple[Path, ...], out_file: Path | None) -> None:
+    """Read signatory files (CSV, TSV or YAML), merge duplicates and report.
+
+    Several files are read in order, as one list: a web form export plus typed-up
+    sign-on sheets, say. Emails match case-insensitively; without an email, the
+    same name and organisation mean the same person.
+    """
+    from toolkit.errors import UnionkitError
+    from toolkit.output import write_atomically
+    from toolkit.signatories import Signatory, merge_duplicates, read_signatories, to_csv
+
+    rows: list[Signatory] = []
+    failed = False
+    for path in files:
+        try:
+            found = read_signatories(path)
+        except UnionkitError as exc:
+            for problem in exc.problems:
+                click.echo(problem.format(), err=True)
+            failed = True
+            continue
+        click.echo(f"{path}: {len(found)} rows read")
+        rows.extend(found)
+    report = merge_duplicates(rows)
+    for warning in report.warnings:
+        click.echo(warning.format(), err=True)
+    for kept, duplicate in report.merged:
+        click.echo(f"merged {duplicate.place} ({duplicate.name}) into {kept.place} ({kept.name})")
+    click.echo(
+        f"{_count(len(report.kept), 'signatory', 'signatories')} kept,"
+        f" {_count(len(report.merged), 'duplicate', 'duplicates')} merged,"
+        f" {_count(report.skipped, 'row', 'rows')} skipped"
+    )
+    if out_file is not None:
+        try:
+            write_atomically(out_file, to_csv(report.kept))
+        except OSError as exc:
+            click.echo(f"{out_file}: cannot write: {exc.strerror}", err=True)
+            sys.exit(1)
+        click.echo(f"{out_file}: {len(report.kept)} signatories written")
+    sys.exit(1 if failed else 0)

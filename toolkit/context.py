@@ -8,17 +8,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from toolkit.clock import creation_date
 from toolkit.document import LoadedDocument
 from toolkit.errors import InputError, Problem
-from toolkit.markdown import to_plain
-from toolkit.messages import labels_for
-from toolkit.model import Resolution
+from toolkit.markdown import first_paragraph, to_plain
+from toolkit.messages import count_text, labels_for
+from toolkit.model import Letter, Resolution, SignOnSheet
+from toolkit.signatories import Signatory, group_signatories
 
 # Babel's locale per document language; British usage for English ("16 December 2013").
 _BABEL_LOCALE = {"en": "en_GB", "ru": "ru", "kk": "kk", "uk": "uk", "fr": "fr"}
 _WORD = re.compile(r"\w", re.UNICODE)
 MAX_LOGO_PIXELS = 2000 * 2000
 DEFAULT_COLOUR = "#b3121b"
+RUN_IN_FROM = 300
 
 
 class ImageRef:
@@ -58,13 +61,47 @@ def count_words(texts: list[str]) -> int:
 
 
 def build_context(doc: LoadedDocument) -> DocumentContext:
-    """Turn a loaded resolution into template data; check its word limit and blanks."""
+    """Turn a loaded document into the data its template sees."""
+    builders = {
+        Resolution: _resolution,
+        Letter: _letter,
+        SignOnSheet: _sign_on_sheet,
+    }
+    return builders[type(doc.model)](doc)
+
+
+def _common(doc: LoadedDocument, kind: str, title: str, author: str | None) -> DocumentContext:
+    """What every kind shares: language, labels, campaign block, metadata."""
+    language = doc.model.language or doc.campaign.language or "en"
+    campaign = doc.campaign
+    logo = _logo(doc) if campaign.logo else None
+    website = campaign.website.split("://", 1)[-1].rstrip("/") if campaign.website else None
+    contact = [v for v in (campaign.name, website, campaign.email) if v]
+    values: dict[str, Any] = {
+        "kind": kind,
+        "language": language,
+        "labels": labels_for(language),
+        "title": title,
+        "campaign": {
+            "name": campaign.name,
+            "website": campaign.website,
+            "email": campaign.email,
+            "colour": campaign.colour or DEFAULT_COLOUR,
+            "logo": logo,
+            "contact_line": " · ".join(contact),
+        },
+    }
+    images = [logo.path()] if logo is not None else []
+    return DocumentContext(values, title, campaign.name or author or "unionkit", language, images)
+
+
+def _resolution(doc: LoadedDocument) -> DocumentContext:
+    """A resolution's context; checks its word limit and reports its fill-in blanks."""
     model = doc.model
     assert isinstance(model, Resolution)
     source = doc.source
-    language = model.language or doc.campaign.language or "en"
-    labels = labels_for(language)
-    warnings: list[Problem] = []
+    context = _common(doc, "resolution", model.title, model.branch.name)
+    language, labels = context.language, context.values["labels"]
 
     branch: dict[str, str | None] = {
         "name": model.branch.name,
@@ -76,7 +113,7 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
     for key, value in branch.items():
         if value is None:
             path = ("branch", key)
-            warnings.append(
+            context.warnings.append(
                 Problem(
                     source.file,
                     source.line_of(path),
@@ -106,45 +143,110 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
             line=source.line_of(("word_limit",)),
             field="word_limit",
         )
+    context.values.update(
+        {
+            "branch": branch,
+            "intro": model.intro,
+            "sections": sections,
+            "send_to": [{"name": r.name, "email": r.email} for r in model.send_to],
+            "word_count": word_count,
+            "word_limit": model.word_limit,
+            "word_count_text": (
+                labels["word_count_limit"].format(count=word_count, limit=model.word_limit)
+                if model.word_limit
+                else labels["word_count"].format(count=word_count)
+            ),
+            "signatures": [
+                labels["proposed_by"],
+                labels["seconded_by"],
+                labels["chair_or_secretary"],
+                labels["date"],
+            ],
+        }
+    )
+    return context
 
-    campaign = doc.campaign
-    logo = _logo(doc) if campaign.logo else None
-    website = campaign.website.split("://", 1)[-1].rstrip("/") if campaign.website else None
-    contact = [v for v in (campaign.name, website, campaign.email) if v]
-    values: dict[str, Any] = {
-        "kind": "resolution",
-        "language": language,
-        "labels": labels,
-        "title": model.title,
-        "branch": branch,
-        "intro": model.intro,
-        "sections": sections,
-        "send_to": [{"name": r.name, "email": r.email} for r in model.send_to],
-        "word_count": word_count,
-        "word_limit": model.word_limit,
-        "word_count_text": (
-            labels["word_count_limit"].format(count=word_count, limit=model.word_limit)
-            if model.word_limit
-            else labels["word_count"].format(count=word_count)
-        ),
-        "signatures": [
-            labels["proposed_by"],
-            labels["seconded_by"],
-            labels["chair_or_secretary"],
-            labels["date"],
-        ],
-        "campaign": {
-            "name": campaign.name,
-            "website": campaign.website,
-            "email": campaign.email,
-            "colour": campaign.colour or DEFAULT_COLOUR,
-            "logo": logo,
-            "contact_line": " · ".join(contact),
-        },
-    }
-    images = [logo.path()] if logo is not None else []
-    author = campaign.name or model.branch.name or "unionkit"
-    return DocumentContext(values, model.title, author, language, images, warnings)
+
+def signatory_line(person: Signatory) -> str:
+    """How one signatory prints: name, role, organisation (never the email)."""
+    return ", ".join(part for part in (person.name, person.role, person.organisation) if part)
+
+
+def _letter(doc: LoadedDocument) -> DocumentContext:
+    """A letter's context: its parts and its grouped, sorted, counted signatories."""
+    model = doc.model
+    assert isinstance(model, Letter) and doc.signatories is not None
+    context = _common(doc, "letter", model.subject, None)
+    language, labels = context.language, context.values["labels"]
+    context.warnings.extend(doc.signatories.warnings)
+    people = doc.signatories.kept
+    groups = group_signatories(people, list(model.groups), model.sort)
+    named_groups = [heading for heading, _ in groups if heading]
+    context.values.update(
+        {
+            "date": format_date(model.date or creation_date().date(), language),
+            "to": (
+                {"name": model.to.name, "role": model.to.role, "address": list(model.to.address)}
+                if model.to
+                else None
+            ),
+            "subject": model.subject,
+            "salutation": model.salutation,
+            "body": model.body,
+            "closing": model.closing or labels["closing"],
+            "signatory_count": len(people),
+            "signatory_count_text": count_text(language, "signatories", len(people)),
+            "signatory_groups": [
+                {
+                    "heading": heading,
+                    "count_text": count_text(language, "signatories", len(members))
+                    if named_groups
+                    else "",
+                    "people": [
+                        {
+                            "name": person.name,
+                            "details": ", ".join(
+                                part for part in (person.role, person.organisation) if part
+                            ),
+                            "line": signatory_line(person),
+                        }
+                        for person in members
+                    ],
+                }
+                for heading, members in groups
+            ],
+            # Long lists go into columns so hundreds of names take a few pages, not hundreds;
+            # past a few hundred, names run on in their columns like a newspaper's list.
+            "signatory_columns": 1 if len(people) <= 12 else 2 if len(people) <= 60 else 3,
+            "signatory_run_in": len(people) > RUN_IN_FROM,
+        }
+    )
+    return context
+
+
+def _sign_on_sheet(doc: LoadedDocument) -> DocumentContext:
+    """A sign-on sheet's context: the letter's subject, a summary, ruled rows per page."""
+    model = doc.model
+    assert isinstance(model, SignOnSheet) and doc.letter is not None
+    letter = doc.letter
+    context = _common(doc, "sign-on-sheet", letter.subject, None)
+    labels = context.values["labels"]
+    summary = model.summary or first_paragraph(letter.body)
+    context.values.update(
+        {
+            "subject": letter.subject,
+            "summary": summary,
+            "columns": [labels[key] for key in ("name", "role", "organisation", "email")]
+            + [labels["signature"]],
+            "rows": model.rows,
+            # Rows share the height left under the heading, never less than 5 mm to sign in.
+            "row_height_mm": round(max(5.0, min(11.0, 118.0 / model.rows)), 1),
+            "pages": [
+                {"number": n + 1, "rows": list(range(model.rows))} for n in range(model.pages)
+            ],
+        }
+    )
+    return context
 
 
 def _logo(doc: LoadedDocument) -> ImageRef:

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from toolkit.errors import InputError, Problem, UnionkitError
 from toolkit.loader import Loaded, Path_, load_yaml, read_text
-from toolkit.model import KINDS, Campaign, Document
+from toolkit.model import KINDS, Campaign, Document, Letter, SignOnSheet
+from toolkit.signatories import MergeReport, Signatory, merge_duplicates, read_signatories, tidy
 from toolkit.templates import Template, find_template
 from toolkit.validate import problems_from
 
@@ -42,6 +43,10 @@ class LoadedDocument:
     campaign: Campaign
     campaign_folder: Path
     logo_place: Place | None = None
+    signatories: MergeReport | None = None
+    """A letter's signatories, read and merged (with warnings for skipped rows)."""
+    letter: Letter | None = None
+    """A sign-on sheet's letter."""
 
 
 def is_document(path: Path) -> bool:
@@ -101,13 +106,70 @@ def load_document(path: Path) -> LoadedDocument:
         refused = {p.line for p in problems}
         found = problems_from(exc, loaded, model_class)
         raise fail(*(p for p in found if p.line not in refused)) from None
+    signatories: MergeReport | None = None
+    letter: Letter | None = None
     try:
         campaign, folder, logo_place = _campaign_of(model, loaded)
     except UnionkitError as exc:
-        raise fail(*exc.problems) from None
+        problems.extend(exc.problems)
+    try:
+        if isinstance(model, Letter):
+            signatories = merge_duplicates(_signatories_of(model, loaded))
+        if isinstance(model, SignOnSheet):
+            letter = _letter_of(model, loaded)
+    except UnionkitError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise fail()
-    return LoadedDocument(loaded, model, template, campaign, folder, logo_place)
+    return LoadedDocument(
+        loaded, model, template, campaign, folder, logo_place, signatories, letter
+    )
+
+
+SIGNATORY_SUFFIXES = (".csv", ".tsv", ".txt", ".yaml", ".yml")
+
+
+def _signatories_of(model: Letter, loaded: Loaded) -> list[Signatory]:
+    """The letter's signatories as written: its own list, or every row of its file."""
+    if isinstance(model.signatories, list):
+        return [
+            tidy(
+                Signatory(
+                    name=entry.name,
+                    role=entry.role or "",
+                    organisation=entry.organisation or "",
+                    group=entry.group or "",
+                    email=entry.email or "",
+                    file=loaded.file,
+                    line=loaded.line_of(("signatories", index)),
+                )
+            )
+            for index, entry in enumerate(model.signatories)
+        ]
+    where = _place(loaded, ("signatories",))
+    path = Path(os.path.normpath(loaded.file.parent / model.signatories))
+    if path.suffix.lower() not in SIGNATORY_SUFFIXES:
+        raise where.problem(
+            f"{model.signatories!r} should be a .csv, .tsv or .yaml file of signatories"
+        )
+    if not path.is_file():
+        raise where.problem(f"signatories file {model.signatories!r} not found next to this file")
+    return read_signatories(path)
+
+
+def _letter_of(model: SignOnSheet, loaded: Loaded) -> Letter:
+    """The open letter a sign-on sheet collects signatures for."""
+    where = _place(loaded, ("letter",))
+    path = Path(os.path.normpath(loaded.file.parent / model.letter))
+    if path.suffix.lower() not in YAML_SUFFIXES or not path.is_file():
+        raise where.problem(f"letter {model.letter!r} not found: give the letter's .yaml file")
+    letter_data = load_yaml(path)
+    if not isinstance(letter_data.data, dict):
+        raise where.problem(f"{model.letter!r} is not a letter document")
+    try:
+        return Letter.model_validate(letter_data.data)
+    except ValidationError as exc:
+        raise InputError(problems=problems_from(exc, letter_data, Letter)) from None
 
 
 def _place(loaded: Loaded, path: Path_) -> Place:

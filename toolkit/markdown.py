@@ -33,6 +33,14 @@ def to_html(text: str) -> Markup:
     return Markup(parser().render(text))
 
 
+def first_paragraph(text: str) -> str:
+    """The Markdown source of the first paragraph of `text`."""
+    for token in block_tokens(text):
+        if token.type == "inline":
+            return token.content
+    return text
+
+
 def to_plain(text: str) -> str:
     """The words of `text` without Markdown markup, for counting."""
     words: list[str] = []

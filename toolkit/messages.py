@@ -9,24 +9,48 @@ from toolkit.errors import UnionkitError
 from toolkit.loader import load_yaml
 
 CATALOGUES = Path(__file__).resolve().parent / "messages"
+Entry = str | dict[str, str]
+# Babel's plural category per language, for words like "signatories" that change with the count.
+_BABEL_LOCALE = {"en": "en_GB", "ru": "ru", "kk": "kk", "uk": "uk", "fr": "fr"}
 
 
 @cache
-def labels_for(language: str) -> dict[str, str]:
-    """Every label in `language`; a catalogue must have exactly the English keys."""
+def catalogue(language: str) -> dict[str, Entry]:
+    """Every entry in `language`; a catalogue must have exactly the English keys."""
     english = _read("en")
-    labels = _read(language)
-    if set(labels) != set(english):
-        missing = sorted(set(english) - set(labels))
-        extra = sorted(set(labels) - set(english))
+    entries = _read(language)
+    if set(entries) != set(english):
+        missing = sorted(set(english) - set(entries))
+        extra = sorted(set(entries) - set(english))
         raise UnionkitError(
             f"message catalogue out of step with en.yaml: missing {missing}, unknown {extra}",
             file=CATALOGUES / f"{language}.yaml",
         )
-    return labels
+    return entries
 
 
-def _read(language: str) -> dict[str, str]:
+def labels_for(language: str) -> dict[str, str]:
+    """The plain labels in `language` (entries that do not change with a count)."""
+    return {k: v for k, v in catalogue(language).items() if isinstance(v, str)}
+
+
+def count_text(language: str, key: str, count: int) -> str:
+    """`key` for `count` in the language's plural form, e.g. "600 signatories", "600 подписей"."""
+    from babel import Locale
+
+    entry = catalogue(language)[key]
+    if isinstance(entry, str):
+        return entry.format(count=count)
+    form = Locale.parse(_BABEL_LOCALE[language]).plural_form(count)
+    return entry.get(form, entry["other"]).format(count=count)
+
+
+def _read(language: str) -> dict[str, Entry]:
     data = load_yaml(CATALOGUES / f"{language}.yaml").data
     assert isinstance(data, dict)
-    return {str(key): str(value) for key, value in data.items()}
+    return {
+        str(key): {str(k): str(v) for k, v in value.items()}
+        if isinstance(value, dict)
+        else str(value)
+        for key, value in data.items()
+    }

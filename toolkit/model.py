@@ -68,6 +68,7 @@ WebAddress = Annotated[str, AfterValidator(_web_address)]
 # Generous for any real motion, yet it keeps pathological input from tying up the renderers.
 Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1, max_length=500)]
 Markdown = Annotated[str, Field(min_length=1, max_length=5000)]
+LongMarkdown = Annotated[str, Field(min_length=1, max_length=30_000)]
 
 
 class Strict(BaseModel):
@@ -177,4 +178,76 @@ class Resolution(Document):
     section headings and items (not the title or intro) and fail when there are too many."""
 
 
-KINDS: dict[str, type[Document]] = {"resolution": Resolution}
+class Addressee(Strict):
+    """Who a letter is addressed to."""
+
+    name: Line
+    """The addressee, e.g. "The Rt Hon William Hague MP"."""
+    role: Line | None = None
+    """Their position, e.g. "Secretary of State for Foreign and Commonwealth Affairs"."""
+    address: list[Line] = []
+    """Address lines, one per item."""
+
+
+class SignatoryEntry(Strict):
+    """One signatory written in the letter itself."""
+
+    name: Line
+    """The person's (or body's) name as it should print."""
+    role: Line | None = None
+    """Their position, e.g. "General Secretary" or "MP for Hayes and Harlington"."""
+    organisation: Line | None = None
+    """Their union, branch or organisation."""
+    group: Line | None = None
+    """The heading to print them under, e.g. "Members of Parliament"."""
+    email: Email | None = None
+    """For the coordinator only: never printed, used to merge duplicates."""
+
+
+SortOrder = Literal["as-given", "surname", "name", "organisation"]
+
+
+class Letter(Document):
+    """An open letter with its list of signatories."""
+
+    date: IsoDate | None = None
+    """The letter's date, as YYYY-MM-DD (default: the day it is built)."""
+    to: Addressee | None = None
+    """The addressee: `name`, `role`, `address` (a list of lines)."""
+    subject: Line
+    """The subject line, e.g. "Justice for the jailed oil workers of Zhanaozen"."""
+    salutation: Line | None = None
+    """The greeting, e.g. "Dear Foreign Secretary," (default: none)."""
+    body: LongMarkdown
+    """The letter itself, in Markdown (paragraphs, emphasis, links, lists)."""
+    closing: Line | None = None
+    """The words before the signatures (default: "Yours sincerely," in the letter's
+    language)."""
+    signatories: str | Annotated[list[SignatoryEntry], Field(max_length=20_000)] = []
+    """The signatories: a list of `name`, `role`, `organisation`, `group`, `email`, or the path
+    of a CSV, TSV or YAML file with those columns (a web form export will do). Duplicates are
+    merged; emails are never printed."""
+    groups: list[Line] = []
+    """The order of the group headings (groups not listed follow in order of appearance)."""
+    sort: SortOrder = "as-given"
+    """Order within a group: as-given, surname, name or organisation."""
+
+
+class SignOnSheet(Document):
+    """A ruled sheet to pass round a meeting, collecting signatures for an open letter."""
+
+    letter: Line
+    """The letter YAML this sheet collects signatures for (its path, relative to this file)."""
+    summary: Markdown | None = None
+    """What people are signing, in a few lines (default: the first paragraph of the letter)."""
+    rows: Annotated[int, Field(ge=1, le=25)] = 15
+    """Ruled rows on each page (1-25)."""
+    pages: Annotated[int, Field(ge=1, le=50)] = 1
+    """How many pages to print (1-50)."""
+
+
+KINDS: dict[str, type[Document]] = {
+    "resolution": Resolution,
+    "letter": Letter,
+    "sign-on-sheet": SignOnSheet,
+}

@@ -8,10 +8,11 @@ from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.environment import Environment
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-# The only objects a template may look into: plain data and the renderer's own filters' results.
-_PLAIN = (str, int, float, bool, type(None), list, tuple, dict)
+# The only objects a template may look into: plain data, and Jinja's own `loop` helper.
+_PLAIN = (str, int, float, bool, type(None), list, tuple, dict, LoopContext)
 
 
 class _FolderLoader(FileSystemLoader):

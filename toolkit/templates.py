@@ -23,7 +23,7 @@ class Manifest(Strict):
     """The template's name, as listed by `unionkit templates`."""
     description: Line
     """One line saying what the template makes."""
-    kind: Literal["resolution"]
+    kind: Literal["resolution", "letter", "sign-on-sheet"]
     """The document kind it fills; decides which fields a document may use."""
     html: Line = "document.html.j2"
     """The HTML+CSS Jinja template for the PDF, inside the folder."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it.token import Token
 
+from toolkit.clock import creation_date
 from toolkit.context import DocumentContext, ImageRef
 from toolkit.markdown import block_tokens
 from toolkit.render.jinja_errors import template_error
-from toolkit.render.pdf import creation_date, fill_in_blank
+from toolkit.render.pdf import fill_in_blank
 from toolkit.sandbox import make_environment
 from toolkit.templates import Template
 
@@ -49,6 +51,58 @@ class MarkdownToWord:
         for item in items:
             self._blocks(subdoc, block_tokens(item), depth=1, number=num_id)
         return subdoc
+
+    def name_columns(
+        self, people: list[dict[str, str]], columns: int = 1, run_in: bool = False
+    ) -> Subdoc:
+        """Signatories in a Word section of `columns` columns: a paragraph each, or (`run_in`)
+        one paragraph with the names running on, for lists of hundreds."""
+        from docx.shared import Pt
+
+        subdoc = self.tpl.new_subdoc()
+        columns = max(1, min(int(columns), 4))
+        if columns > 1:
+            # A section's layout lives in its last paragraph: close the one-column part above.
+            self._end_section(subdoc.add_paragraph(), columns=1, keep_title_page=True)
+        paragraph = None
+        for index, person in enumerate(people):
+            if paragraph is None or not run_in:
+                paragraph = subdoc.add_paragraph()
+                self._set_style(paragraph, "Unionkit Name", None)
+            elif index:
+                paragraph.add_run(" · ")
+            runs = [paragraph.add_run(str(person["name"]))]
+            runs[0].bold = True
+            if person.get("details"):
+                runs.append(paragraph.add_run(f", {person['details']}"))
+            if run_in:
+                for run in runs:
+                    run.font.size = Pt(7)
+        if columns > 1 and paragraph is not None:
+            self._end_section(paragraph, columns=columns, keep_title_page=False)
+        return subdoc
+
+    def _end_section(self, paragraph: Paragraph, *, columns: int, keep_title_page: bool) -> None:
+        """Make `paragraph` end a continuous section laid out in `columns` columns."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        section = copy.deepcopy(self.master.sections[-1]._sectPr)
+        kind = section.find(qn("w:type"))
+        if kind is None:
+            kind = OxmlElement("w:type")
+            section.insert(0, kind)
+        kind.set(qn("w:val"), "continuous")
+        cols = section.find(qn("w:cols"))
+        if cols is None:
+            cols = OxmlElement("w:cols")
+            section.append(cols)
+        cols.set(qn("w:num"), str(columns))
+        cols.set(qn("w:space"), "340")
+        if not keep_title_page:
+            for title_page in section.findall(qn("w:titlePg")):
+                section.remove(title_page)
+        paragraph._p.get_or_add_pPr().append(section)
 
     # -- block level -----------------------------------------------------------------------
     def _blocks(
@@ -203,6 +257,7 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
         filters={
             "markdown": writer.markdown,
             "numbered_list": writer.numbered_list,
+            "name_columns": writer.name_columns,
             "fill_in": fill_in,
             "image": image,
         }

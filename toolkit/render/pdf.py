@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup, escape
 
+from toolkit.clock import creation_date
 from toolkit.context import DocumentContext, ImageRef
 from toolkit.errors import Problem, RenderError
 from toolkit.fonts import FONTS, font_face_css
@@ -58,21 +57,6 @@ def image(ref: ImageRef | None, height_mm: float = 20) -> Markup:
     return Markup('<img src="{}" style="height: {}mm" alt="">').format(
         ref.path().as_uri(), float(height_mm)
     )
-
-
-def creation_date() -> datetime:
-    """Now, or `SOURCE_DATE_EPOCH` when set, so builds can be reproduced."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return datetime.now(UTC).replace(microsecond=0)
-    try:
-        return datetime.fromtimestamp(int(epoch), UTC)
-    except (ValueError, OverflowError, OSError):
-        raise RenderError(
-            f"SOURCE_DATE_EPOCH={epoch!r} is not a usable date: give seconds since 1970,"
-            " e.g. 1386806400, or unset it",
-            file="SOURCE_DATE_EPOCH",
-        ) from None
 
 
 def render_html(context: DocumentContext, template: Template) -> str:

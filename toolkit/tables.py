@@ -1,0 +1,163 @@
+"""Read the tables people really have (CSV/TSV from forms and spreadsheets, or a YAML list)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import InputError
+from toolkit.loader import MAX_YAML_BYTES, clean_text, load_yaml
+
+MAX_TABLE_BYTES = MAX_YAML_BYTES
+MAX_ROWS = 20_000  # a campaign's biggest list is a few thousand; far more is a mistake
+MAX_CELL = 2_000
+_SPACES = re.compile(r"\s+")
+_DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table: its line in the file and its cells under canonical column names."""
+
+    file: Path
+    line: int
+    cells: dict[str, str]
+
+
+def tidy_cell(value: str) -> str:
+    """A cell as people meant it: NFC, no control characters, spaces trimmed and collapsed."""
+    value = unicodedata.normalize("NFC", clean_text(value))
+    return _SPACES.sub(" ", value).strip()
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", tidy_cell(text).casefold()).strip()
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """Text from bytes in UTF-8 (BOM or not), UTF-16 (with BOM), or whatever else it most
+    likely is (Windows-1252 from Excel, say), as detected by charset-normalizer."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    # The legacy encodings unionkit's languages are really saved in (Excel's "CSV" on Windows);
+    # left to itself the detector confuses French accents with Central European ones.
+    best = from_bytes(raw, cp_isolation=["cp1252", "cp1251", "koi8_r", "mac_roman"]).best()
+    if best is None:
+        raise InputError(
+            "cannot tell the text encoding: save the file as CSV UTF-8 from your spreadsheet",
+            file=path,
+            line=1,
+        )
+    return str(best)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError("file not found: check the name and the folder", file=path)
+    if not path.is_file():
+        raise InputError("is not a regular file", file=path)
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_TABLE_BYTES + 1)
+    if len(raw) > MAX_TABLE_BYTES:
+        raise InputError(
+            f"file is more than the {MAX_TABLE_BYTES // 1024} KiB allowed", file=path, line=1
+        )
+    return raw
+
+
+def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> list[Row]:
+    """Rows of a CSV, TSV or YAML list, with columns renamed to the keys of `aliases`.
+
+    Headers match case-insensitively, ignoring punctuation; unknown columns are dropped.
+    """
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return _read_yaml_rows(path, aliases)
+    text = decode(_read_bytes(path), path)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise InputError("the file is empty: its first line should name the columns", file=path)
+    header_line = lines[0]
+    delimiter = max(_DELIMITERS, key=header_line.count)
+    if path.suffix.lower() == ".tsv":
+        delimiter = "\t"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lookup = {_header_key(alias): key for key, names in aliases.items() for alias in (key, *names)}
+    try:
+        header = next(reader)
+        columns = [lookup.get(_header_key(cell)) for cell in header]
+        rows: list[Row] = []
+        line = reader.line_num + 1
+        for record in reader:
+            if len(rows) >= MAX_ROWS:
+                raise InputError(f"more than {MAX_ROWS} rows: split the file", file=path, line=line)
+            cells: dict[str, str] = {}
+            for column, value in zip(columns, record, strict=False):
+                if column is None:
+                    continue
+                if len(value) > MAX_CELL:
+                    raise InputError(
+                        f"a cell holds {len(value)} characters, more than the {MAX_CELL}"
+                        " allowed: is this the right column?",
+                        file=path,
+                        line=line,
+                        field=column,
+                    )
+                if column not in cells or not cells[column]:
+                    cells[column] = tidy_cell(value)
+            if any(cells.values()):
+                rows.append(Row(path, line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"not a readable table: {exc}", file=path, line=reader.line_num) from None
+    if not any(columns):
+        expected = ", ".join(aliases)
+        raise InputError(
+            f"no known column in the first line ({', '.join(header)[:200]}):"
+            f" name the columns {expected}",
+            file=path,
+            line=1,
+        )
+    return rows
+
+
+def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> list[Row]:
+    loaded = load_yaml(path)
+    data = loaded.data
+    if not isinstance(data, list):
+        raise InputError("should be a list of rows, each starting with '- '", file=path, line=1)
+    if len(data) > MAX_ROWS:
+        raise InputError(f"more than {MAX_ROWS} rows: split the file", file=path, line=1)
+    lookup = {_header_key(alias): key for key, names in aliases.items() for alias in (key, *names)}
+    rows = []
+    for index, item in enumerate(data):
+        line = loaded.line_of((index,))
+        if not isinstance(item, dict):
+            raise InputError(
+                "each row should be a group of `name: value` lines", file=path, line=line
+            )
+        cells: dict[str, str] = {}
+        for key, value in item.items():
+            column = lookup.get(_header_key(key))
+            if column is None:
+                continue
+            if value is not None and not isinstance(value, str):
+                raise InputError(
+                    "should be text", file=path, line=loaded.line_of((index, key)), field=key
+                )
+            cells[column] = tidy_cell(value or "")
+        rows.append(Row(path, line, cells))
+    return rows
