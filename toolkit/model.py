@@ -195,7 +195,7 @@ class SignatoryEntry(Strict):
     name: Line
     """The person's (or body's) name as it should print."""
     role: Line | None = None
-    """Their position, e.g. "General Secretary" or "MP for Hayes and Harlington"."""
+    """Their position, e.g. "General Secretary" or "MP for Eastbridge"."""
     organisation: Line | None = None
     """Their union, branch or organisation."""
     group: Line | None = None

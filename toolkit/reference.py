@@ -9,7 +9,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from toolkit.model import Branch, Campaign, Recipient, Resolution
+from toolkit.model import (
+    Addressee,
+    Branch,
+    Campaign,
+    Letter,
+    Recipient,
+    Resolution,
+    SignatoryEntry,
+    SignOnSheet,
+)
 
 START = "<!-- field-reference:start (make readme) -->"
 END = "<!-- field-reference:end -->"
@@ -19,6 +28,14 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("Resolution (`template: resolution`)", Resolution, "own"),
     ("`branch:`", Branch, "all"),
     ("`send_to:` items", Recipient, "all"),
+    ("Open letter (`template: letter`)", Letter, "own"),
+    ("`to:`", Addressee, "all"),
+    (
+        "`signatories:` items (in the letter, or columns of a signatories file)",
+        SignatoryEntry,
+        "all",
+    ),
+    ("Sign-on sheet (`template: sign-on-sheet`)", SignOnSheet, "own"),
     ("Campaign file (`campaign: campaign.yaml`)", Campaign, "all"),
 ]
 COMMON = ("template", "language", "campaign")
@@ -30,6 +47,8 @@ def _type_name(annotation: Any) -> str:
     if origin is typing.Annotated:
         return _type_name(args[0])
     if origin in (typing.Union, types.UnionType):
+        if str in args and any(_type_name(a).startswith("list") for a in args):
+            return "file name, or " + _type_name(next(a for a in args if a is not str))
         names = [_type_name(a) for a in args if a is not type(None)]
         return " or ".join(dict.fromkeys(names))
     if origin is list:
