@@ -193,3 +193,51 @@ def test_pathological_markdown_is_capped(cli: Callable[..., Run], write: Write) 
     source = write("motion.yaml", MINIMAL.replace("To write to the embassy.", repr("*a" * 3000)))
     stderr = clean_failure(cli("check", source))
     assert "resolves.0: is longer than the 5000 characters allowed" in stderr
+
+
+@pytest.mark.parametrize(
+    ("file_name", "output"),
+    [
+        ("CON.yaml", "CON-document"),
+        ("com1.yaml", "com1-document"),
+        ("..yaml", "document"),
+        ("motion <draft>: v2.yaml", "motion-draft-v2"),
+        ("Резолюция Жаңаөзен.yaml", "Резолюция-Жаңаөзен"),
+        (("x" * 150) + ".yaml", "x" * 100),
+    ],
+)
+def test_output_names_are_safe_everywhere(
+    cli: Callable[..., Run], write: Write, tmp_path: Path, file_name: str, output: str
+) -> None:
+    source = write(file_name, MINIMAL)
+    run = cli("build", source, "-o", tmp_path / "out", "-f", "pdf")
+    assert run.exit_code == 0, run.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"{output}.pdf"]
+
+
+def test_names_differing_only_in_case_do_not_overwrite(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    first = write("a/Motion.yaml", MINIMAL)
+    second = write("b/motion.yaml", MINIMAL)
+    run = cli("build", first, second, "-o", tmp_path / "out", "-f", "pdf")
+    assert run.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["Motion.pdf", "motion-2.pdf"]
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_scraps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit import output
+
+    target = tmp_path / "motion.pdf"
+    target.write_bytes(b"the good copy")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        output.write_atomically(target, b"half a new copy")
+    assert target.read_bytes() == b"the good copy"
+    assert [p.name for p in tmp_path.iterdir()] == ["motion.pdf"]

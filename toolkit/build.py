@@ -10,7 +10,7 @@ from pathlib import Path
 from toolkit.context import DocumentContext, build_context
 from toolkit.document import YAML_SUFFIXES, LoadedDocument, is_document, load_document
 from toolkit.errors import Problem, UnionkitError
-from toolkit.output import unique_stems, write_atomically
+from toolkit.output import safe_stem, unique_stems, write_atomically
 
 FORMATS = ("pdf", "docx")
 
@@ -51,9 +51,10 @@ def plan(arguments: Iterable[Path], out_dir: Path) -> list[Job]:
                     and not any(part.startswith(".") for part in relative.parts)
                     and is_document(path)
                 ):
-                    sources.append((path, relative.parent / path.stem))
+                    folders = [safe_stem(part) for part in relative.parent.parts]
+                    sources.append((path, Path(*folders, safe_stem(path.stem))))
         else:
-            sources.append((argument, Path(argument.stem)))
+            sources.append((argument, Path(safe_stem(argument.stem))))
     sources = list(dict((source.resolve(), (source, rel)) for source, rel in sources).values())
     stems = unique_stems([out_dir / relative for _, relative in sources])
     return [Job(source, stem) for (source, _), stem in zip(sources, stems, strict=True)]

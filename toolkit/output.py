@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 
@@ -25,15 +27,39 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
+MAX_STEM = 100
+# Names Windows refuses for a file, whatever the extension.
+_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def safe_stem(name: str) -> str:
+    """A file name stem safe on every system: letters (any script), digits, `.`, `-`, `_`.
+
+    No path separators, no `..`, no NUL or control characters, no Windows reserved names,
+    at most 100 characters; never empty.
+    """
+    stem = unicodedata.normalize("NFC", name)
+    stem = _UNSAFE.sub("-", stem).strip(".-_ ")
+    stem = re.sub(r"-{2,}", "-", stem)
+    stem = re.sub(r"\.{2,}", ".", stem)[:MAX_STEM].rstrip(".-_ ")
+    if not stem:
+        return "document"
+    if stem.split(".")[0].casefold() in _RESERVED:
+        stem = f"{stem}-document"
+    return stem
+
+
 def unique_stems(stems: list[Path]) -> list[Path]:
-    """Make output stems distinct by adding -2, -3 ... to later repeats."""
-    seen: set[Path] = set()
+    """Make output stems distinct by adding -2, -3 ... to later repeats (ignoring case, as
+    Windows and macOS do)."""
+    seen: set[str] = set()
     result = []
     for stem in stems:
         candidate, number = stem, 2
-        while candidate in seen:
+        while str(candidate).casefold() in seen:
             candidate = stem.with_name(f"{stem.name}-{number}")
             number += 1
-        seen.add(candidate)
+        seen.add(str(candidate).casefold())
         result.append(candidate)
     return result
