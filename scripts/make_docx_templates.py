@@ -364,7 +364,108 @@ def sign_on_sheet() -> WordDocument:
     return doc
 
 
-TEMPLATES = {"resolution": resolution, "letter": letter, "sign-on-sheet": sign_on_sheet}
+def shade(paragraph: Paragraph, colour: str) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    ppr.append(shading)
+
+
+def leaflet() -> WordDocument:
+    """An A5 leaflet; the renderer sets the real paper size and scales the type with it."""
+    doc = Document()
+    styles(doc)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(148), Mm(210)
+    section.top_margin = section.bottom_margin = Mm(12)
+    section.left_margin = section.right_margin = Mm(12)
+
+    band = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    band.text = ""
+    band.add_run("{% if campaign.logo %}{{ campaign.logo|image(6) }}  {% endif %}")
+    run = band.add_run("{{ campaign.name or '' }}")
+    run.bold = True
+    run.font.all_caps = True
+    run.font.size = Pt(9.5)
+    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    set_font(run, SANS)
+    shade(band, "B3121B")
+    band.paragraph_format.space_after = Pt(10)
+
+    headline = doc.add_paragraph("{{ headline }}", style="Title")
+    headline.runs[0].font.size = Pt(26)
+    headline.paragraph_format.space_after = Pt(4)
+    doc.add_paragraph("{%p if subheading %}")
+    sub = doc.add_paragraph()
+    sub_run = sub.add_run("{{ subheading }}")
+    sub_run.bold = True
+    sub_run.font.size = Pt(13)
+    sub_run.font.color.rgb = ACCENT
+    set_font(sub_run, SANS)
+    doc.add_paragraph("{%p endif %}")
+
+    doc.add_paragraph("{%p if image %}")
+    picture = doc.add_paragraph("{{ image|image(34) }}")
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("{%p endif %}")
+
+    doc.add_paragraph("{%p for event in events %}")
+    doc.add_paragraph("{%p if event.title %}")
+    doc.add_paragraph("{{ event.title }}", style="Unionkit Kind").paragraph_format.space_after = Pt(
+        0
+    )
+    doc.add_paragraph("{%p endif %}")
+    when = doc.add_paragraph()
+    date_run = when.add_run("{{ event.date }}")
+    date_run.bold = True
+    date_run.font.size = Pt(15)
+    set_font(date_run, SANS)
+    time_run = when.add_run("{% if event.time %} {{ event.time }}{% endif %}")
+    time_run.bold = True
+    time_run.font.size = Pt(15)
+    time_run.font.color.rgb = ACCENT
+    set_font(time_run, SANS)
+    when.paragraph_format.space_after = Pt(0)
+    where = doc.add_paragraph()
+    where.add_run("{{ event.venue or '' }}").bold = True
+    where.add_run("{% if event.venue and event.address %}, {% endif %}{{ event.address or '' }}")
+    where.paragraph_format.space_after = Pt(8)
+    doc.add_paragraph("{%p endfor %}")
+
+    doc.add_paragraph("{%p if body %}")
+    doc.add_paragraph("{{p body|markdown }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p for speaker in speakers %}")
+    speaker = doc.add_paragraph(style="List Bullet")
+    speaker.add_run("{{ speaker.name }}").bold = True
+    speaker.add_run("{% if speaker.role %}, {{ speaker.role }}{% endif %}")
+    doc.add_paragraph("{%p endfor %}")
+
+    foot = doc.add_table(rows=1, cols=2)
+    foot.autofit = False
+    foot.columns[0].width, foot.columns[1].width = Mm(30), Mm(94)
+    code, text = foot.rows[0].cells
+    code.width, text.width = Mm(30), Mm(94)
+    code.paragraphs[0].text = "{% if link %}{{ link|qr_code(26) }}{% endif %}"
+    link = text.paragraphs[0]
+    link_run = link.add_run("{{ link_text or '' }}")
+    link_run.bold = True
+    set_font(link_run, SANS)
+    organisers = text.add_paragraph("{{ organisers or '' }}")
+    organisers.runs[0].font.size = Pt(8.5)
+    contact = text.add_paragraph("{{ campaign.contact_line }}", style="Unionkit Footer")
+    contact.paragraph_format.space_after = Pt(0)
+    return doc
+
+
+TEMPLATES = {
+    "resolution": resolution,
+    "letter": letter,
+    "sign-on-sheet": sign_on_sheet,
+    "leaflet": leaflet,
+}
 
 
 def main() -> None:

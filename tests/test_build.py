@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from tests.conftest import EXAMPLES, MINIMAL, Run, docx_text, pdf_text, squash
 from toolkit.build import check
 from toolkit.markdown import block_tokens, to_plain
-from toolkit.model import Letter, Resolution, SignOnSheet
+from toolkit.model import Leaflet, Letter, Resolution, SignOnSheet
 
 A4 = (595.28, 841.89)
 EXAMPLE_DOCUMENTS = sorted(
@@ -64,6 +64,13 @@ def _words_every_format_prints(model: object, values: dict[str, Any]) -> list[st
         for group in values["signatory_groups"]:
             words += [group["heading"]] + [person["line"] for person in group["people"]]
         return words
+    if isinstance(model, Leaflet):
+        words = [model.headline, model.subheading or "", model.organisers or ""]
+        for event in values["events"]:
+            words += [v for v in event.values() if v]
+        words += [s["name"] for s in values["speakers"]]
+        words += [to_plain(t.content) for t in block_tokens(model.body or "") if t.type == "inline"]
+        return [w for w in words if w]
     assert isinstance(model, SignOnSheet)
     return [values["subject"], to_plain(values["summary"]), *values["columns"]]
 

@@ -60,9 +60,11 @@ def plan(arguments: Iterable[Path], out_dir: Path) -> list[Job]:
     return [Job(source, stem) for (source, _), stem in zip(sources, stems, strict=True)]
 
 
-def check(source: Path) -> tuple[LoadedDocument, DocumentContext]:
+def check(
+    source: Path, overrides: dict[str, str] | None = None
+) -> tuple[LoadedDocument, DocumentContext]:
     """Load, validate and build the context without rendering; raises `UnionkitError`."""
-    document = load_document(source)
+    document = load_document(source, overrides)
     return document, build_context(document)
 
 
@@ -114,13 +116,13 @@ def check_one(source: Path) -> Outcome:
     return outcome
 
 
-def build_one(job: Job, formats: Iterable[str]) -> Outcome:
+def build_one(job: Job, formats: Iterable[str], overrides: dict[str, str] | None = None) -> Outcome:
     """Build one document into each format; each output is written only if it rendered."""
     outcome = Outcome(job.source)
     loaded: list[tuple[LoadedDocument, DocumentContext]] = []
 
     def load() -> None:
-        loaded.append(check(job.source))
+        loaded.append(check(job.source, overrides))
 
     _guarded(job.source, outcome, load)
     if not loaded:

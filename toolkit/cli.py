@@ -59,7 +59,15 @@ def main() -> None:
     show_default=True,
     help="Folder to write into.",
 )
-def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path) -> None:
+@click.option(
+    "--per-sheet",
+    type=click.IntRange(1, 4),
+    default=None,
+    help="Leaflets: copies on each A4 sheet (1, 2 for A5, 4 for A6). Default: the document's.",
+)
+def build(
+    paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, per_sheet: int | None
+) -> None:
     """Build documents (YAML files, or folders of them) into PDF and DOCX.
 
     Prints each file written. Problems are reported as FILE:LINE: field: message;
@@ -77,7 +85,8 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path) -> N
     jobs = plan(paths, out_dir)
     outcomes = []
     for job in jobs:
-        outcome = build_one(job, chosen)
+        overrides = {"per_sheet": str(per_sheet)} if per_sheet is not None else None
+        outcome = build_one(job, chosen, overrides)
         _show(outcome, ok_line=False)
         outcomes.append(outcome)
     status = 1 if any(not o.ok for o in outcomes) else 0

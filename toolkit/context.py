@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 from toolkit.clock import creation_date
-from toolkit.document import LoadedDocument
+from toolkit.document import LoadedDocument, Place
 from toolkit.errors import InputError, Problem
 from toolkit.markdown import first_paragraph, to_plain
 from toolkit.messages import count_text, labels_for
-from toolkit.model import Letter, Resolution, SignOnSheet
+from toolkit.model import Leaflet, Letter, Resolution, SignOnSheet
 from toolkit.signatories import Signatory, group_signatories
 
 # Babel's locale per document language; British usage for English ("16 December 2013").
 _BABEL_LOCALE = {"en": "en_GB", "ru": "ru", "kk": "kk", "uk": "uk", "fr": "fr"}
 _WORD = re.compile(r"\w", re.UNICODE)
 MAX_LOGO_PIXELS = 2000 * 2000
+MAX_IMAGE_PIXELS = 40_000_000  # a 300 dpi A4 photograph is 8.7 million
+MAX_SVG_BYTES = 2 * 1024 * 1024
 DEFAULT_COLOUR = "#b3121b"
 RUN_IN_FROM = 300
 
@@ -36,6 +38,18 @@ class ImageRef:
         return self._path
 
 
+@dataclass(frozen=True)
+class PrintSetup:
+    """How the PDF is laid on paper: the finished size, copies per A4 sheet, PDF standard."""
+
+    per_sheet: int = 1
+    size: str = "A4"
+    orientation: str = "portrait"
+    pdf_variant: str | None = None
+    bleed_mm: float = 0.0
+    crop_marks: bool = False
+
+
 @dataclass
 class DocumentContext:
     """What the renderers need: the template data plus metadata and build warnings."""
@@ -45,14 +59,32 @@ class DocumentContext:
     author: str
     language: str
     allowed_files: list[Path]
+    source: Path
     warnings: list[Problem] = field(default_factory=list)
+    print: PrintSetup = field(default_factory=PrintSetup)
 
 
-def format_date(value: date, language: str) -> str:
-    """A date in the language's long form, e.g. "16 December 2013"."""
+def format_date(value: date, language: str, *, with_weekday: bool = False) -> str:
+    """A date in the language's long form, e.g. "16 December 2013" (or "Monday 16 December
+    2013" when the weekday helps, as on a leaflet)."""
     from babel.dates import format_date as babel_format_date
 
-    return str(babel_format_date(value, format="long", locale=_BABEL_LOCALE[language]))
+    locale = _BABEL_LOCALE[language]
+    text = str(babel_format_date(value, format="long", locale=locale))
+    if with_weekday:
+        weekday = str(babel_format_date(value, format="EEEE", locale=locale))
+        text = f"{weekday} {text}" if language in ("en", "fr") else f"{weekday}, {text}"
+    return text
+
+
+def format_time(value: str, language: str) -> str:
+    """A 24-hour HH:MM time in the language's usual short form."""
+    from babel.dates import format_time as babel_format_time
+
+    hours, minutes = (int(part) for part in value.split(":"))
+    return str(
+        babel_format_time(time(hours, minutes), format="short", locale=_BABEL_LOCALE[language])
+    )
 
 
 def count_words(texts: list[str]) -> int:
@@ -66,6 +98,7 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
         Resolution: _resolution,
         Letter: _letter,
         SignOnSheet: _sign_on_sheet,
+        Leaflet: _leaflet,
     }
     return builders[type(doc.model)](doc)
 
@@ -92,7 +125,8 @@ def _common(doc: LoadedDocument, kind: str, title: str, author: str | None) -> D
         },
     }
     images = [logo.path()] if logo is not None else []
-    return DocumentContext(values, title, campaign.name or author or "unionkit", language, images)
+    author = campaign.name or author or "unionkit"
+    return DocumentContext(values, title, author, language, images, doc.source.file)
 
 
 def _resolution(doc: LoadedDocument) -> DocumentContext:
@@ -250,30 +284,118 @@ def _sign_on_sheet(doc: LoadedDocument) -> DocumentContext:
 
 
 def _logo(doc: LoadedDocument) -> ImageRef:
-    """Check the campaign logo: a sound PNG or JPEG of sane size inside the campaign's folder."""
+    """The campaign logo, checked."""
+    assert doc.campaign.logo is not None and doc.logo_place is not None
+    return checked_image(
+        doc.campaign.logo,
+        doc.campaign_folder,
+        doc.logo_place,
+        where="the campaign's folder",
+        max_pixels=MAX_LOGO_PIXELS,
+        svg=False,
+    )
+
+
+def checked_image(
+    name: str, folder: Path, place: Place, *, where: str, max_pixels: int, svg: bool
+) -> ImageRef:
+    """An image a document names: local, inside `folder`, a sound PNG or JPEG (or SVG) of
+    sane size. Anything else is an error at `place`."""
     from PIL import Image, UnidentifiedImageError
 
-    assert doc.campaign.logo is not None and doc.logo_place is not None
-    place = doc.logo_place
-    folder = doc.campaign_folder.resolve()
-    path = (doc.campaign_folder / doc.campaign.logo).resolve()
-    name = doc.campaign.logo
-    if not path.is_relative_to(folder):
-        raise place.problem(f"{name!r} lies outside the campaign's folder: copy it next to it")
+    kinds = "PNG, JPEG or SVG" if svg else "PNG or JPEG"
+    if "://" in name:
+        raise place.problem(
+            f"{name!r} is on the internet: download it, put it in {where} and give its file name"
+        )
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        raise place.problem(f"{name!r} lies outside {where}: copy it there")
     if not path.is_file():
-        raise place.problem(f"{name!r} not found: put the image next to the campaign file")
+        raise place.problem(f"{name!r} not found: put the image in {where}")
+    if svg and path.suffix.lower() == ".svg":
+        head = path.read_bytes()[: MAX_SVG_BYTES + 1]
+        if len(head) > MAX_SVG_BYTES or b"<svg" not in head:
+            raise place.problem(f"{name!r} is not an SVG image of sensible size (under 2 MB)")
+        return ImageRef(path)
     try:
         with Image.open(path) as image:
             if image.format not in ("PNG", "JPEG"):
-                raise place.problem(f"{name!r} is {image.format}, not a PNG or JPEG image")
-            if image.width * image.height > MAX_LOGO_PIXELS:
+                raise place.problem(f"{name!r} is {image.format}, not a {kinds} image")
+            if image.width * image.height > max_pixels:
                 raise place.problem(
-                    f"{name!r} is {image.width}×{image.height} pixels: a logo needs no more than"
-                    " 2000×2000; make it smaller"
+                    f"{name!r} is {image.width}×{image.height} pixels, more than"
+                    f" {max_pixels // 1_000_000} million: make it smaller"
                 )
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise place.problem(f"{name!r} is not a readable PNG or JPEG image") from None
+        raise place.problem(f"{name!r} is not a readable {kinds} image") from None
     except Image.DecompressionBombError:
-        raise place.problem(f"{name!r} is far too large an image for a logo") from None
+        raise place.problem(f"{name!r} is far too large an image") from None
     return ImageRef(path)
+
+
+def _leaflet(doc: LoadedDocument) -> DocumentContext:
+    """A leaflet's context: events in the language's date and time forms, image, QR link."""
+    model = doc.model
+    assert isinstance(model, Leaflet)
+    context = _common(doc, "leaflet", model.headline, None)
+    language = context.language
+    image = None
+    if model.image:
+        image = checked_image(
+            model.image,
+            doc.source.file.parent,
+            Place(doc.source.file, doc.source.line_of(("image",)), "image"),
+            where="this document's folder",
+            max_pixels=MAX_IMAGE_PIXELS,
+            svg=True,
+        )
+        context.allowed_files.append(image.path())
+    options = model.print
+    if model.per_sheet > 1 and (
+        options.bleed != "0mm" or options.crop_marks or options.pdf_variant
+    ):
+        raise InputError(
+            "per_sheet is for printing copies on an office printer; for a print shop (bleed,"
+            " crop marks, a PDF standard) use per_sheet: 1 and let the shop impose",
+            file=doc.source.file,
+            line=doc.source.line_of(("per_sheet",)),
+            field="per_sheet",
+        )
+    context.values.update(
+        {
+            "size": model.size,
+            "orientation": model.orientation,
+            "page_css": f"{model.size} {model.orientation}",
+            "bleed": options.bleed,
+            "crop_marks": options.crop_marks,
+            "headline": model.headline,
+            "subheading": model.subheading,
+            "events": [
+                {
+                    "title": event.title,
+                    "date": format_date(event.date, language, with_weekday=True),
+                    "time": format_time(event.time, language) if event.time else None,
+                    "venue": event.venue,
+                    "address": event.address,
+                }
+                for event in model.events
+            ],
+            "body": model.body,
+            "speakers": [{"name": s.name, "role": s.role} for s in model.speakers],
+            "image": image,
+            "link": model.link,
+            "link_text": model.link.split("://", 1)[-1].rstrip("/") if model.link else None,
+            "organisers": model.organisers,
+        }
+    )
+    context.print = PrintSetup(
+        per_sheet=model.per_sheet,
+        size=model.size,
+        orientation=model.orientation,
+        pdf_variant=options.pdf_variant,
+        bleed_mm=float(options.bleed.removesuffix("mm")),
+        crop_marks=options.crop_marks,
+    )
+    return context

@@ -57,8 +57,12 @@ def is_document(path: Path) -> bool:
         return False
 
 
-def load_document(path: Path) -> LoadedDocument:
-    """Load, validate and resolve one document; raise `InputError` with every problem found."""
+def load_document(path: Path, overrides: dict[str, str] | None = None) -> LoadedDocument:
+    """Load, validate and resolve one document; raise `InputError` with every problem found.
+
+    `overrides` are command-line values (e.g. `per_sheet`) for the document kinds that have
+    that field; they are checked like values written in the file.
+    """
     problems: list[Problem] = []
     loaded = load_yaml(path, collect=problems)
     data = loaded.data
@@ -99,6 +103,9 @@ def load_document(path: Path) -> LoadedDocument:
             )
         ) from None
     model_class = KINDS[template.manifest.kind]
+    for key, value in (overrides or {}).items():
+        if key in model_class.model_fields:
+            data[key] = value
     try:
         model = model_class.model_validate(data)
     except ValidationError as exc:

@@ -23,7 +23,7 @@ class Manifest(Strict):
     """The template's name, as listed by `unionkit templates`."""
     description: Line
     """One line saying what the template makes."""
-    kind: Literal["resolution", "letter", "sign-on-sheet"]
+    kind: Literal["resolution", "letter", "sign-on-sheet", "leaflet"]
     """The document kind it fills; decides which fields a document may use."""
     html: Line = "document.html.j2"
     """The HTML+CSS Jinja template for the PDF, inside the folder."""
@@ -76,10 +76,20 @@ def read_template(folder: Path, *, builtin: bool = False) -> Template:
 
         raise TemplateError(problems=problems_from(exc, loaded, Manifest)) from None
     assert manifest.kind in KINDS
-    for name in (manifest.html, manifest.docx):
+    for key, name in (("html", manifest.html), ("docx", manifest.docx)):
         target = (folder / name).resolve()
+        line = loaded.line_of((key,))
         if not target.is_relative_to(folder.resolve()):
-            raise TemplateError(f"{name} lies outside the template folder", file=manifest_file)
+            raise TemplateError(
+                f"{name} lies outside the template folder", file=manifest_file, line=line, field=key
+            )
+        if not target.is_file():
+            raise TemplateError(
+                f"{name} is missing from the template folder",
+                file=manifest_file,
+                line=line,
+                field=key,
+            )
     return Template(folder, manifest, builtin)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import io
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it.token import Token
 
 from toolkit.clock import creation_date
-from toolkit.context import DocumentContext, ImageRef
+from toolkit.context import DocumentContext, ImageRef, PrintSetup
 from toolkit.markdown import block_tokens
 from toolkit.render.jinja_errors import template_error
 from toolkit.render.pdf import fill_in_blank
@@ -210,6 +211,36 @@ class MarkdownToWord:
                     link.append(run._r)
 
 
+def svg_to_png(path: Path, dpi: int = 200) -> io.BytesIO:
+    """A PNG drawing of an SVG image (WeasyPrint draws it, pdfium turns it into pixels)."""
+    import pypdfium2
+    from weasyprint import HTML
+
+    from toolkit.render.pdf import local_fetcher
+
+    fetcher = local_fetcher([], [path.resolve()])
+    html = (
+        "<style>@page { size: auto; margin: 0 } html, body { margin: 0 }"
+        " img { display: block }</style>"
+        f'<img src="{path.resolve().as_uri()}">'
+    )
+    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+    # The drawing sits at the top left of a blank page: keep only the drawing.
+    from PIL import ImageChops
+
+    blank = page.point(lambda _: 255)
+    box = ImageChops.difference(page, blank).getbbox()
+    picture = io.BytesIO()
+    (page.crop(box) if box else page).save(picture, format="PNG")
+    picture.seek(0)
+    return picture
+
+
 class HighlightedRun:
     """A Word run with the yellow highlighter on, for `{{r ...}}` (docxtpl only shades)."""
 
@@ -248,10 +279,27 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
             return HighlightedRun(fill_in_blank(width))
         return RichText(str(value))
 
+    scale = TYPE_SCALE[context.print.size] if context.values.get("kind") == "leaflet" else 1.0
+
     def image(ref: ImageRef | None, height_mm: float = 20) -> Any:
         if ref is None:
             return ""
-        return InlineImage(tpl, str(ref.path()), height=Mm(float(height_mm)))
+        height_mm = float(height_mm) * scale
+        path = ref.path()
+        # Word cannot place an SVG on its own: it gets a picture drawn from it.
+        source: Any = svg_to_png(path) if path.suffix.lower() == ".svg" else str(path)
+        return InlineImage(tpl, source, height=Mm(float(height_mm)))
+
+    def qr_code(link: str | None, size_mm: float = 25) -> Any:
+        if not link:
+            return ""
+        import segno
+
+        picture = io.BytesIO()
+        segno.make(str(link), error="m").save(picture, kind="png", scale=12, border=2)
+        picture.seek(0)
+        size = max(10.0, min(float(size_mm) * scale, 80.0))
+        return InlineImage(tpl, picture, width=Mm(size), height=Mm(size))
 
     env = make_environment(
         filters={
@@ -260,6 +308,7 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
             "name_columns": writer.name_columns,
             "fill_in": fill_in,
             "image": image,
+            "qr_code": qr_code,
         }
     )
     try:
@@ -268,6 +317,8 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
         raise template_error(exc, template.docx_file) from None
     document = tpl.docx
     _apply_accent(document, accent)
+    if context.values.get("kind") == "leaflet":
+        _fit_page(document, context.print)
     _set_language(document, context.language)
     _set_properties(document, context)
     buffer = io.BytesIO()
@@ -276,19 +327,59 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
 
 
 def _apply_accent(document: WordDocument, accent: str) -> None:
-    """Recolour the template's accent in styles to the campaign colour."""
-    from docx.shared import RGBColor
+    """Recolour the template's accent — in styles, text, borders and shading — to the
+    campaign colour."""
+    from docx.oxml.ns import qn
 
     if accent == TEMPLATE_ACCENT:
         return
-    for style in document.styles:
-        font = getattr(style, "font", None)
-        if (
-            font is not None
-            and font.color.type is not None
-            and str(font.color.rgb) == TEMPLATE_ACCENT
+    parts = [document.styles.element, document.element.body]
+    for section in document.sections:
+        for part in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
         ):
-            font.color.rgb = RGBColor.from_string(accent)
+            if part.is_linked_to_previous is False:
+                parts.append(part._element)
+    attributes = [qn("w:val"), qn("w:color"), qn("w:fill")]
+    for part in parts:
+        for element in part.iter():
+            for attribute in attributes:
+                if element.get(attribute, "").upper() == TEMPLATE_ACCENT:
+                    element.set(attribute, accent)
+
+
+def _fit_page(document: WordDocument, setup: PrintSetup) -> None:
+    """Give a leaflet its paper size, and scale its type with the page, as the PDF does."""
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    width, height = PAPER_MM[setup.size]
+    if setup.orientation == "landscape":
+        width, height = height, width
+    factor = TYPE_SCALE[setup.size]
+    for section in document.sections:
+        section.orientation = (
+            WD_ORIENT.LANDSCAPE if setup.orientation == "landscape" else WD_ORIENT.PORTRAIT
+        )
+        section.page_width, section.page_height = Mm(width), Mm(height)
+        margin = Mm(12 * factor)
+        section.left_margin = section.right_margin = margin
+        section.top_margin = section.bottom_margin = margin
+    if factor != 1.0:
+        # Sizes are in half points, in styles and in runs alike.
+        for part in (document.styles.element, document.element.body):
+            for element in part.iter(qn("w:sz"), qn("w:szCs")):
+                size = int(element.get(qn("w:val"), "0"))
+                element.set(qn("w:val"), str(max(8, round(size * factor))))
+
+
+PAPER_MM = {"A4": (210, 297), "A5": (148, 210), "A6": (105, 148)}
+# Leaflet type and pictures grow and shrink with the paper, as the PDF's em-based design does.
+TYPE_SCALE = {"A4": 1.4, "A5": 1.0, "A6": 0.7}
 
 
 # Word's language tags: the region decides spelling and hyphenation rules.

@@ -51,12 +51,29 @@ def numbered_list(items: list[str]) -> Markup:
 
 
 def image(ref: ImageRef | None, height_mm: float = 20) -> Markup:
-    """An `<img>` for a checked local image, or nothing."""
+    """An `<img>` for a checked local image (`height_mm` 0: sized by the stylesheet)."""
     if ref is None:
         return Markup("")
-    return Markup('<img src="{}" style="height: {}mm" alt="">').format(
-        ref.path().as_uri(), float(height_mm)
-    )
+    height = float(height_mm)
+    style = Markup(' style="height: {}mm"').format(height) if height > 0 else Markup("")
+    return Markup('<img src="{}"{} alt="">').format(ref.path().as_uri(), style)
+
+
+def qr_code(link: str | None, size_mm: float = 25) -> Markup:
+    """A vector QR code for `link`, `size_mm` wide, as an inline SVG image."""
+    if not link:
+        return Markup("")
+    import base64
+
+    import segno
+
+    svg = segno.make(str(link), error="m").svg_inline(scale=1, border=2, omitsize=False)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    size = max(10.0, min(float(size_mm), 80.0))
+    return Markup(
+        '<img class="qr-code" src="data:image/svg+xml;base64,{}" style="width: {}mm; height: {}mm"'
+        ' alt="{}">'
+    ).format(data, size, size, link)
 
 
 def render_html(context: DocumentContext, template: Template) -> str:
@@ -68,6 +85,7 @@ def render_html(context: DocumentContext, template: Template) -> str:
             "numbered_list": numbered_list,
             "fill_in": fill_in,
             "image": image,
+            "qr_code": qr_code,
         },
     )
     values = {
@@ -102,7 +120,7 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    fetcher = _local_fetcher([template.folder.resolve(), FONTS], context.allowed_files)
+    fetcher = local_fetcher([template.folder.resolve(), FONTS], context.allowed_files)
     log = _WeasyPrintLog()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(log)
@@ -112,7 +130,15 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
         document = HTML(
             string=html, base_url=template.folder.resolve().as_uri() + "/", url_fetcher=fetcher
         )
-        pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
+        rendered = document.render(stylesheets=[fonts], font_config=font_config)
+        if context.values.get("kind") == "leaflet" and len(rendered.pages) > 1:
+            raise RenderError(
+                f"the leaflet runs to {len(rendered.pages)} pages at {context.print.size}:"
+                " shorten the body, drop an event or speaker, or choose a bigger size",
+                file=context.source,
+                line=1,
+            )
+        pdf = rendered.write_pdf(pdf_variant=context.print.pdf_variant)
     finally:
         logger.removeHandler(log)
     if fetcher.refused:
@@ -131,10 +157,18 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
         if record.levelno < logging.ERROR and "HarfBuzz" not in record.getMessage()
     )
     assert isinstance(pdf, bytes)
+    if context.print.per_sheet > 1:
+        from toolkit.render.impose import impose_on_sheet
+
+        pdf = impose_on_sheet(pdf, context.print)
+    if context.print.crop_marks:
+        from toolkit.render.impose import add_crop_marks
+
+        pdf = add_crop_marks(pdf, context.print.bleed_mm)
     return pdf
 
 
-def _local_fetcher(folders: list[Path], files: list[Path]) -> Any:
+def local_fetcher(folders: list[Path], files: list[Path]) -> Any:
     """A WeasyPrint URL fetcher that reads `data:` URLs, files in `folders` and `files` only."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
