@@ -395,3 +395,18 @@ def test_python_dash_m_toolkit_is_the_same_command() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("unionkit, version ")
+
+
+def test_docx_core_properties_stay_in_their_own_namespace(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    # docxcompose rebinds the `cp` prefix; the properties must still be where Word looks.
+    import zipfile
+
+    source = EXAMPLES / "zhanaozen" / "model-resolution.yaml"
+    assert build(cli, source, tmp_path, "-f", "docx").exit_code == 0
+    with zipfile.ZipFile(tmp_path / "model-resolution.docx") as archive:
+        core = archive.read("docProps/core.xml").decode()
+    assert "officeDocument/2006/custom-properties" not in core
+    assert core.count("lastModifiedBy") == 2  # one element: its opening and closing tags
+    assert "<cp:lastModifiedBy>Justice for Kazakhstan Oil Workers</cp:lastModifiedBy>" in core

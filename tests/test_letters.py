@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,7 +63,9 @@ def test_a_messy_export_merges_to_the_right_count(
 ) -> None:
     text = MESSY.replace(",", delimiter)
     path = _write_bytes(tmp_path / f"form{suffix}", text.encode(encoding))
-    report = merge_duplicates(read_signatories(path))
+    people, warnings = read_signatories(path)
+    assert warnings == []
+    report = merge_duplicates(people)
     assert report.rows_read == 6
     assert [s.name for s in report.kept] == ["Helen Marsh", "Priya Raman", "Kirill Sokolov"]
     helen = report.kept[0]
@@ -80,7 +83,7 @@ def test_windows_1252_from_excel_is_read(tmp_path: Path) -> None:
         "François Müller;Syndicat des Œuvres;Délégué\r\n"
     )
     path = _write_bytes(tmp_path / "excel.csv", text.encode("cp1252"))
-    names = [s.name for s in read_signatories(path)]
+    names = [s.name for s in read_signatories(path)[0]]
     assert names == ["Amélie Lefèvre", "Zoë Brontë-Smith", "François Müller"]
 
 
@@ -89,7 +92,7 @@ def test_header_aliases_and_whitespace(tmp_path: Path) -> None:
         "E-mail, FULL NAME ,Organization,Job title,Group\n"
         "x@example.org,  Ana \t Costa ,ITF,Officer,Officials\n"
     )
-    (person,) = read_signatories(_write_bytes(tmp_path / "f.csv", text.encode()))
+    ((person,), _) = read_signatories(_write_bytes(tmp_path / "f.csv", text.encode()))
     assert (person.name, person.organisation, person.role, person.group, person.email) == (
         "Ana Costa",
         "ITF",
@@ -177,7 +180,7 @@ def test_a_thousand_signatories_fit_on_a_handful_of_pages(
     pages = len(PdfReader(tmp_path / "out" / "letter.pdf").pages)
     assert pages <= 8, f"{pages} pages for 1,000 names"
     text = squash(pdf_text(tmp_path / "out" / "letter.pdf"))
-    assert "1000 signatories" in text.replace("SIGNATORIES", "signatories")
+    assert "1,000 signatories" in text.replace("SIGNATORIES", "signatories")
     assert "Member 0999 Surname0999" in text and "@example.org" not in text
     document = docx.Document(str(tmp_path / "out" / "letter.docx"))
     columns = document.element.body.xpath(".//w:sectPr/w:cols/@w:num")
@@ -273,9 +276,153 @@ def test_signatories_command_reports_and_writes_a_clean_csv(
     )
     run = cli("signatories", first, second, "-o", tmp_path / "clean.csv")
     assert run.exit_code == 0, run.stderr
-    assert f"{first}: 6 rows read" in run.stdout and f"{second}: 1 rows read" in run.stdout
+    assert f"{first}: 6 rows read" in run.stdout and f"{second}: 1 row read" in run.stdout
     assert "3 signatories kept, 3 duplicates merged, 1 row skipped" in run.stdout
     assert f"merged {second}:2 (KIRILL SOKOLOV) into {first}:7 (Kirill Sokolov)" in run.stdout
     assert re.search(r"form\.csv:6: name: warning: row without a name", run.stderr)
     rows = list(csv.DictReader(io.StringIO((tmp_path / "clean.csv").read_text("utf-8-sig"))))
     assert [r["name"] for r in rows] == ["Helen Marsh", "Priya Raman", "Kirill Sokolov"]
+
+
+def _people(tmp_path: Path, text: str, encoding: str = "utf-8") -> list[Signatory]:
+    path = _write_bytes(tmp_path / "form.csv", text.encode(encoding))
+    people, _ = read_signatories(path)
+    return merge_duplicates(people).kept
+
+
+def test_first_and_last_name_columns_make_the_name(tmp_path: Path) -> None:
+    google = (
+        '"Timestamp","Email Address","First name","Last name","Your organisation",'
+        '"Your role","Which category best describes you?"\n'
+        '"2013/11/20","a@example.org","Ana","Costa","ITF","Officer","Officials"\n'
+    )
+    (person,) = _people(tmp_path, google)
+    assert (person.name, person.organisation, person.role, person.group) == (
+        "Ana Costa",
+        "ITF",
+        "Officer",
+        "Officials",
+    )
+    action_network = "first_name,last_name,email\nJo,Bloggs,jo@example.org\n"
+    assert [p.name for p in _people(tmp_path, action_network)] == ["Jo Bloggs"]
+
+
+def test_the_better_named_column_wins(tmp_path: Path) -> None:
+    text = "Title,Name,Job title\nDr,Helen Marsh,General Secretary\n"
+    (person,) = _people(tmp_path, text)
+    assert person.role == "General Secretary"
+
+
+def test_a_file_without_a_name_column_is_an_error(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    (tmp_path / "people.csv").write_text("Email,Organisation\na@example.org,ITF\n")
+    source = write("letter.yaml", letter_yaml("people.csv"))
+    run = cli("check", source)
+    assert run.exit_code == 1
+    assert re.search(r"people\.csv:1: name: no name column", run.stderr), run.stderr
+
+
+def test_emails_never_reach_a_printed_line(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    (tmp_path / "people.csv").write_text(
+        "Name,Role,Organisation\n"
+        "Helen Marsh <helen.marsh@example.org>,General Secretary,STU\n"
+        "jo.bloggs@example.org,,\n"
+        'Priya Raman,"MP, contact p.raman@example.org",Labour\n'
+    )
+    source = write("letter.yaml", letter_yaml("people.csv"))
+    run = cli("build", source, "-o", tmp_path / "out")
+    assert run.exit_code == 0, run.stderr
+    assert re.search(r"people\.csv:3: name: warning: the name is an email", run.stderr)
+    assert re.search(r"people\.csv:4: role: warning: an email address was removed", run.stderr)
+    for path in (tmp_path / "out" / "letter.pdf", tmp_path / "out" / "letter.docx"):
+        text = pdf_text(path) if path.suffix == ".pdf" else docx_text(path)
+        assert "@" not in text
+        assert "Helen Marsh, General Secretary, STU" in squash(text)
+    with zipfile.ZipFile(tmp_path / "out" / "letter.docx") as archive:
+        assert not any(b"@example.org" in archive.read(name) for name in archive.namelist())
+
+
+@pytest.mark.parametrize(
+    ("rows", "names"),
+    [
+        # Capitals and lower case give way to a properly cased spelling.
+        (
+            "HELEN MARSH,h@example.org\nhelen marsh,h@example.org\nHelen Marsh,h@example.org\n",
+            ["Helen Marsh"],
+        ),
+        # Pasted addresses are the same address.
+        ("Helen Marsh,mailto:H@example.org\nHelen Marsh,<h@example.org>\n", ["Helen Marsh"]),
+        # Titles, full stops and accents do not make another person (without emails).
+        (
+            "Dr. Helen Marsh,\nHelen Marsh,\nTomás Ruiz,\nTomas Ruiz,\n",
+            ["Dr. Helen Marsh", "Tomás Ruiz"],
+        ),
+        # "anonymous" is not an email: two people, not one.
+        ("Helen Marsh,anonymous\nPriya Raman,anonymous\n", ["Helen Marsh", "Priya Raman"]),
+    ],
+)
+def test_merge_rules_on_real_world_spellings(tmp_path: Path, rows: str, names: list[str]) -> None:
+    assert [p.name for p in _people(tmp_path, "Name,Email\n" + rows)] == names
+
+
+def test_a_shared_email_with_another_name_is_merged_with_a_warning(tmp_path: Path) -> None:
+    path = _write_bytes(
+        tmp_path / "f.csv", b"Name,Email\nHelen Marsh,office@stu.org\nJohn Smith,office@stu.org\n"
+    )
+    people, _ = read_signatories(path)
+    report = merge_duplicates(people)
+    assert len(report.kept) == 1
+    (warning,) = report.warnings
+    assert warning.line == 3 and "another name (John Smith)" in warning.message
+
+
+def test_ungrouped_signatories_get_their_own_heading(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    source = write(
+        "letter.yaml",
+        letter_yaml(
+            "\n  - name: Priya Raman\n    group: Members of Parliament\n"
+            "  - name: Jo Bloggs\n  - name: Ann Other\n"
+        ),
+    )
+    assert cli("build", source, "-o", tmp_path / "out", "-f", "pdf").exit_code == 0
+    text = squash(pdf_text(tmp_path / "out" / "letter.pdf"))
+    assert "Members of Parliament (1 signatory)" in text
+    assert "Other signatories (2 signatories)" in text
+    assert text.index("Other signatories") < text.index("Jo Bloggs")
+
+
+def test_cyrillic_in_windows_1251_and_utf16_text_from_excel(tmp_path: Path) -> None:
+    text = "Имя\tФамилия\tОрганизация\r\nАйгерим\tНурланқызы\tКТР\r\n"
+    path = _write_bytes(tmp_path / "excel.txt", text.encode("utf-16"))
+    assert [p.name for p in read_signatories(path)[0]] == ["Айгерим Нурланқызы"]
+    russian = "ФИО;Организация\r\nКирилл Соколов;Конфедерация труда России\r\n"
+    path = _write_bytes(tmp_path / "ru.csv", russian.encode("cp1251"))
+    (person,) = read_signatories(path)[0]
+    assert (person.name, person.organisation) == ("Кирилл Соколов", "Конфедерация труда России")
+
+
+def test_signatories_command_keeps_the_old_csv_when_an_input_fails(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    good = _write_bytes(tmp_path / "form.csv", MESSY.encode())
+    (tmp_path / "clean.csv").write_text("the previous good list")
+    run = cli("signatories", good, tmp_path / "missing.csv", "-o", tmp_path / "clean.csv")
+    assert run.exit_code == 1
+    assert (tmp_path / "clean.csv").read_text() == "the previous good list"
+
+
+def test_a_thousand_count_is_grouped_in_thousands(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    rows = "".join(f"Person {n}\n" for n in range(1200))
+    (tmp_path / "people.csv").write_text("Name\n" + rows)
+    source = write("letter.yaml", letter_yaml("people.csv"))
+    run = cli("build", source, "-o", tmp_path / "out", "-f", "docx")
+    assert run.exit_code == 0, run.stderr
+    assert "1,200 signatories" in docx_text(tmp_path / "out" / "letter.docx")
+    assert re.search(r"letter\.yaml: letter, 1200 signatories \(1200 rows read", run.stderr)

@@ -96,11 +96,20 @@ def _guarded(source: Path, outcome: Outcome, step: Callable[[], None]) -> None:
 
 
 def describe(document: LoadedDocument, context: DocumentContext) -> str:
-    """One line about a document: its kind and word count, e.g. "resolution, 270 words"."""
-    limit = context.values.get("word_limit")
-    words = context.values.get("word_count")
-    count = f", {words} words" + (f" of {limit} allowed" if limit else "")
-    return f"{document.template.manifest.kind}{count}"
+    """One line about a document: its kind and what was counted, e.g. "resolution, 270
+    words" or "letter, 18 signatories (22 rows read, 3 duplicates merged, 1 skipped)"."""
+    kind = document.template.manifest.kind
+    values = context.values
+    if "word_count" in values:
+        limit = values.get("word_limit")
+        return f"{kind}, {values['word_count']} words" + (f" of {limit} allowed" if limit else "")
+    report = document.signatories
+    if report is not None:
+        return (
+            f"{kind}, {len(report.kept)} signatories ({report.rows_read} rows read,"
+            f" {len(report.merged)} duplicates merged, {report.skipped} skipped)"
+        )
+    return kind
 
 
 def check_one(source: Path) -> Outcome:

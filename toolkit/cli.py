@@ -26,6 +26,8 @@ def _show(outcome: Outcome, *, ok_line: bool) -> None:
         click.echo(str(path))
     if ok_line and outcome.ok:
         click.echo(f"{outcome.source}: ok ({outcome.summary})")
+    elif outcome.ok and outcome.summary:
+        click.echo(f"{outcome.source}: {outcome.summary}", err=True)
     for problem in (*outcome.warnings, *outcome.problems):
         click.echo(problem.format(), err=True)
 
@@ -162,18 +164,21 @@ def signatories(files: tuple[Path, ...], out_file: Path | None) -> None:
     from toolkit.signatories import Signatory, merge_duplicates, read_signatories, to_csv
 
     rows: list[Signatory] = []
+    warnings = []
     failed = False
     for path in files:
         try:
-            found = read_signatories(path)
+            found, read_warnings = read_signatories(path)
         except UnionkitError as exc:
             for problem in exc.problems:
                 click.echo(problem.format(), err=True)
             failed = True
             continue
-        click.echo(f"{path}: {len(found)} rows read")
+        click.echo(f"{path}: {_count(len(found), 'row', 'rows')} read")
         rows.extend(found)
+        warnings.extend(read_warnings)
     report = merge_duplicates(rows)
+    report.warnings[:0] = warnings
     for warning in report.warnings:
         click.echo(warning.format(), err=True)
     for kept, duplicate in report.merged:
@@ -183,7 +188,9 @@ def signatories(files: tuple[Path, ...], out_file: Path | None) -> None:
         f" {_count(len(report.merged), 'duplicate', 'duplicates')} merged,"
         f" {_count(report.skipped, 'row', 'rows')} skipped"
     )
-    if out_file is not None:
+    if out_file is not None and failed:
+        click.echo(f"{out_file}: not written, since a file could not be read", err=True)
+    elif out_file is not None:
         try:
             write_atomically(out_file, to_csv(report.kept))
         except OSError as exc:

@@ -24,6 +24,7 @@ MAX_IMAGE_PIXELS = 40_000_000  # a 300 dpi A4 photograph is 8.7 million
 MAX_SVG_BYTES = 2 * 1024 * 1024
 DEFAULT_COLOUR = "#b3121b"
 RUN_IN_FROM = 300
+SUMMARY_WORDS = 60  # what fits above the ruled rows of a landscape sheet
 
 
 class ImageRef:
@@ -232,7 +233,8 @@ def _letter(doc: LoadedDocument) -> DocumentContext:
             "signatory_count_text": count_text(language, "signatories", len(people)),
             "signatory_groups": [
                 {
-                    "heading": heading,
+                    # Under named groups, the ungrouped need a heading of their own.
+                    "heading": heading or (labels["other_signatories"] if named_groups else ""),
                     "count_text": count_text(language, "signatories", len(members))
                     if named_groups
                     else "",
@@ -258,6 +260,12 @@ def _letter(doc: LoadedDocument) -> DocumentContext:
     return context
 
 
+def _shortened(text: str, words: int) -> str:
+    """`text` cut to about `words` words, at a word, with an ellipsis if it was longer."""
+    parts = text.split()
+    return text if len(parts) <= words else " ".join(parts[:words]).rstrip(",;:") + "…"
+
+
 def _sign_on_sheet(doc: LoadedDocument) -> DocumentContext:
     """A sign-on sheet's context: the letter's subject, a summary, ruled rows per page."""
     model = doc.model
@@ -265,7 +273,7 @@ def _sign_on_sheet(doc: LoadedDocument) -> DocumentContext:
     letter = doc.letter
     context = _common(doc, "sign-on-sheet", letter.subject, None)
     labels = context.values["labels"]
-    summary = model.summary or first_paragraph(letter.body)
+    summary = model.summary or _shortened(first_paragraph(letter.body), SUMMARY_WORDS)
     context.values.update(
         {
             "subject": letter.subject,

@@ -121,7 +121,13 @@ def load_document(path: Path, overrides: dict[str, str] | None = None) -> Loaded
         problems.extend(exc.problems)
     try:
         if isinstance(model, Letter):
-            signatories = merge_duplicates(_signatories_of(model, loaded))
+            people, warnings = _signatories_of(model, loaded)
+            signatories = merge_duplicates(people)
+            signatories.warnings[:0] = warnings
+            if people and not signatories.kept:
+                raise _place(loaded, ("signatories",)).problem(
+                    "no signatory has a name: check that the file has a Name column"
+                )
         if isinstance(model, SignOnSheet):
             letter = _letter_of(model, loaded)
     except UnionkitError as exc:
@@ -136,8 +142,9 @@ def load_document(path: Path, overrides: dict[str, str] | None = None) -> Loaded
 SIGNATORY_SUFFIXES = (".csv", ".tsv", ".txt", ".yaml", ".yml")
 
 
-def _signatories_of(model: Letter, loaded: Loaded) -> list[Signatory]:
-    """The letter's signatories as written: its own list, or every row of its file."""
+def _signatories_of(model: Letter, loaded: Loaded) -> tuple[list[Signatory], list[Problem]]:
+    """The letter's signatories as written (its own list, or every row of its file), with
+    warnings about rows read."""
     if isinstance(model.signatories, list):
         return [
             tidy(
@@ -152,12 +159,12 @@ def _signatories_of(model: Letter, loaded: Loaded) -> list[Signatory]:
                 )
             )
             for index, entry in enumerate(model.signatories)
-        ]
+        ], []
     where = _place(loaded, ("signatories",))
     path = Path(os.path.normpath(loaded.file.parent / model.signatories))
     if path.suffix.lower() not in SIGNATORY_SUFFIXES:
         raise where.problem(
-            f"{model.signatories!r} should be a .csv, .tsv or .yaml file of signatories"
+            f"{model.signatories!r} should be a .csv, .tsv, .txt or .yaml file of signatories"
         )
     if not path.is_file():
         raise where.problem(f"signatories file {model.signatories!r} not found next to this file")

@@ -37,12 +37,14 @@ def labels_for(language: str) -> dict[str, str]:
 def count_text(language: str, key: str, count: int) -> str:
     """`key` for `count` in the language's plural form, e.g. "600 signatories", "600 подписей"."""
     from babel import Locale
+    from babel.numbers import format_decimal
 
     entry = catalogue(language)[key]
+    number = format_decimal(count, locale=_BABEL_LOCALE[language])
     if isinstance(entry, str):
-        return entry.format(count=count)
+        return entry.format(count=number)
     form = Locale.parse(_BABEL_LOCALE[language]).plural_form(count)
-    return entry.get(form, entry["other"]).format(count=count)
+    return entry.get(form, entry["other"]).format(count=number)
 
 
 def _read(language: str) -> dict[str, Entry]:

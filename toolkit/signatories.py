@@ -4,30 +4,61 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from toolkit.errors import Problem
+from toolkit.errors import InputError, Problem
 from toolkit.tables import Row, read_table, tidy_cell
 
 FIELDS = ("name", "role", "organisation", "group", "email")
+# Column names people use, best first: when two columns claim a field, the earlier name wins.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("full name", "fullname", "your name", "signatory", "имя", "фио", "nom"),
-    "role": ("position", "title", "job title", "job", "role position", "должность", "fonction"),
+    "name": ("full name", "fullname", "signatory", "signatory name", "фио", "nom complet"),
+    "first_name": ("first name", "firstname", "given name", "forename", "first", "имя", "prénom"),
+    "last_name": (
+        "last name",
+        "lastname",
+        "surname",
+        "family name",
+        "last",
+        "фамилия",
+        "nom de famille",
+        "nom",
+    ),
+    "role": (
+        "position",
+        "job title",
+        "role position",
+        "job",
+        "должность",
+        "fonction",
+        "title",
+    ),
     "organisation": (
         "organization",
+        "organisation name",
+        "organization name",
         "org",
         "union",
         "union branch",
-        "branch",
         "organisation union",
+        "branch",
         "организация",
         "syndicat",
     ),
     "group": ("category", "type", "section", "группа", "catégorie"),
     "email": ("e-mail", "email address", "e-mail address", "mail", "почта", "courriel"),
 }
+_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
+_NAME_WITH_EMAIL = re.compile(r"^(.*?)\s*<\s*(\S+@\S+)\s*>\s*$")
+# Titles and letters after a name that do not make a different person.
+_HONORIFICS = frozenset(
+    "dr mr mrs ms miss mx prof professor cllr councillor rev sir dame lord lady".split()
+)
+_POST_NOMINALS = frozenset("mp mep msp ms am mla obe cbe mbe kc qc phd".split())
 SORTS = ("as-given", "surname", "name", "organisation")
 # A spreadsheet runs a cell starting with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -59,33 +90,106 @@ class MergeReport:
     merged: list[tuple[Signatory, Signatory]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-    @property
-    def skipped(self) -> int:
-        return len(self.warnings)
+    skipped: int = 0
 
 
 def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def from_rows(rows: Iterable[Row]) -> list[Signatory]:
-    """Signatories from table rows (columns already named `name`, `role`, ...)."""
-    return [
-        Signatory(**{k: row.cells.get(k, "") for k in FIELDS}, file=row.file, line=row.line)
-        for row in rows
-    ]
+def _plain(text: str) -> str:
+    """Lower case without accents or punctuation, for comparing and sorting names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", bare).split())
 
 
-def read_signatories(path: Path) -> list[Signatory]:
-    """Every row of a CSV, TSV or YAML signatory file, unmerged."""
-    return from_rows(read_table(path, ALIASES))
+def name_key(name: str) -> str:
+    """Who a name means: "Dr. Helen  Marsh MP" and "helen marsh" are the same person."""
+    words = _plain(name).split()
+    while words and words[0] in _HONORIFICS:
+        words.pop(0)
+    while len(words) > 1 and words[-1] in _POST_NOMINALS:
+        words.pop()
+    return " ".join(words)
+
+
+def clean_email(value: str) -> str:
+    """An email address as people paste it (`mailto:`, `<...>`, capitals), or "" if none."""
+    value = value.strip().strip("<>").strip()
+    if value.lower().startswith("mailto:"):
+        value = value[len("mailto:") :]
+    value = value.strip().lower()
+    return value if _EMAIL.fullmatch(value) else ""
+
+
+def from_rows(rows: Iterable[Row]) -> tuple[list[Signatory], list[Problem]]:
+    """Signatories from table rows (columns already named), and warnings about what was
+    changed so that no email address can reach a printed line."""
+    people: list[Signatory] = []
+    warnings: list[Problem] = []
+    for row in rows:
+        cells = dict(row.cells)
+
+        def warn(field: str, message: str, row: Row = row) -> None:
+            warnings.append(Problem(row.file, row.line, field, message, warning=True))
+
+        name = cells.get("name", "") or " ".join(
+            part for part in (cells.get("first_name", ""), cells.get("last_name", "")) if part
+        )
+        email = cells.get("email", "")
+        if match := _NAME_WITH_EMAIL.match(name):
+            name, email = match[1], email or match[2]
+        if _EMAIL.fullmatch(name.strip("<> ")):
+            warn("name", "the name is an email address; row skipped (emails are never printed)")
+            continue
+        for column in ("role", "organisation", "group"):
+            if _EMAIL.search(cells.get(column, "")):
+                cells[column] = " ".join(_EMAIL.sub(" ", cells[column]).split()).strip(" ,;")
+                warn(column, "an email address was removed from it: emails are never printed")
+        cleaned = clean_email(email)
+        if email and not cleaned:
+            warn("email", f"{email!r} is not an email address: not used to merge duplicates")
+        people.append(
+            Signatory(
+                name=name,
+                role=cells.get("role", ""),
+                organisation=cells.get("organisation", ""),
+                group=cells.get("group", ""),
+                email=cleaned,
+                file=row.file,
+                line=row.line,
+            )
+        )
+    return people, warnings
+
+
+def read_signatories(path: Path) -> tuple[list[Signatory], list[Problem]]:
+    """Every row of a CSV, TSV or YAML signatory file, unmerged, with warnings."""
+    table = read_table(path, ALIASES)
+    if not table.fields & {"name", "first_name", "last_name"}:
+        raise InputError(
+            "no name column: the first line should name a Name (or First name and Last name)"
+            " column",
+            file=path,
+            line=1,
+            field="name",
+        )
+    return from_rows(table.rows)
+
+
+def _casing_rank(name: str) -> int:
+    """Properly cased beats all lower case beats ALL CAPITALS."""
+    if name.isupper():
+        return 0
+    if name.islower():
+        return 1
+    return 2
 
 
 def _better_name(kept: str, other: str) -> str:
-    """A name written all in capitals loses to a properly cased spelling of it."""
-    if kept.isupper() and not other.isupper() and other:
-        return other
-    return kept
+    """A name written all in capitals (or all in lower case) loses to a properly cased one."""
+    return other if other and _casing_rank(other) > _casing_rank(kept) else kept
 
 
 def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
@@ -98,8 +202,9 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
     by_name: dict[tuple[str, str], int] = {}
     for person in signatories:
         report.rows_read += 1
-        person = replace(person, email=person.email.strip().lower())
+        person = replace(person, email=clean_email(person.email))
         if not person.name:
+            report.skipped += 1
             report.warnings.append(
                 Problem(
                     person.file or "",
@@ -110,15 +215,26 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
                 )
             )
             continue
-        name_key = (_key(person.name), _key(person.organisation))
+        key = (name_key(person.name), _key(person.organisation))
         index = by_email.get(person.email) if person.email else None
-        if index is None and name_key in by_name:
-            candidate = by_name[name_key]
+        if index is not None and name_key(report.kept[index].name) != key[0]:
+            report.warnings.append(
+                Problem(
+                    person.file or "",
+                    person.line,
+                    "email",
+                    f"same email as {report.kept[index].place} ({report.kept[index].name}) but"
+                    f" another name ({person.name}): merged as one person; check them",
+                    warning=True,
+                )
+            )
+        if index is None and key in by_name:
+            candidate = by_name[key]
             existing_email = report.kept[candidate].email
             if not person.email or not existing_email or existing_email == person.email:
                 index = candidate
         if index is None:
-            by_name[name_key] = len(report.kept)
+            by_name[key] = len(report.kept)
             if person.email:
                 by_email[person.email] = len(report.kept)
             report.kept.append(person)
@@ -136,23 +252,24 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
         report.merged.append((kept, person))
         if merged.email:
             by_email.setdefault(merged.email, index)
-        by_name.setdefault((_key(merged.name), _key(merged.organisation)), index)
+        by_name.setdefault((name_key(merged.name), _key(merged.organisation)), index)
     return report
 
 
 def _surname(name: str) -> str:
-    parts = name.split()
+    parts = name_key(name).split()
     return parts[-1] if parts else ""
 
 
 def sort_key(sort: str) -> Callable[[Signatory], tuple[str, str]] | None:
-    """The key function for `sort:`; `as-given` keeps the order of appearance."""
+    """The key function for `sort:` (accents and titles ignored); `as-given` keeps the order
+    of appearance."""
     if sort == "surname":
-        return lambda s: (_key(_surname(s.name)), _key(s.name))
+        return lambda s: (_surname(s.name), name_key(s.name))
     if sort == "name":
-        return lambda s: (_key(s.name), "")
+        return lambda s: (name_key(s.name), "")
     if sort == "organisation":
-        return lambda s: (_key(s.organisation), _key(s.name))
+        return lambda s: (_plain(s.organisation), name_key(s.name))
     return None
 
 

@@ -22,6 +22,14 @@ _DELIMITERS = (",", ";", "\t")
 
 
 @dataclass(frozen=True)
+class Table:
+    """The rows of a table and the fields its columns were found to hold."""
+
+    rows: list[Row]
+    fields: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Row:
     """One row of a table: its line in the file and its cells under canonical column names."""
 
@@ -30,14 +38,43 @@ class Row:
     cells: dict[str, str]
 
 
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
 def tidy_cell(value: str) -> str:
-    """A cell as people meant it: NFC, no control characters, spaces trimmed and collapsed."""
-    value = unicodedata.normalize("NFC", clean_text(value))
+    """A cell as people meant it: NFC, no control or invisible characters, spaces trimmed and
+    collapsed."""
+    value = unicodedata.normalize("NFC", _INVISIBLE.sub("", clean_text(value)))
     return _SPACES.sub(" ", value).strip()
 
 
+# Words forms wrap around a column's real name: "What's your email address? (optional)".
+_FILLER = frozenset(
+    "your you what whats s is are which best describes describe the please enter optional "
+    "here of a an".split()
+)
+
+
 def _header_key(text: str) -> str:
-    return re.sub(r"[^\w]+", " ", tidy_cell(text).casefold()).strip()
+    words = re.sub(r"[^\w]+", " ", tidy_cell(text).casefold()).split()
+    kept = [w for w in words if w not in _FILLER]
+    return " ".join(kept or words)
+
+
+def map_columns(header: list[str], aliases: Mapping[str, tuple[str, ...]]) -> list[str | None]:
+    """The field each column holds (None: ignored). Aliases are listed best first, so when
+    two columns claim a field ("Job title" and "Title"), the better-named one wins."""
+    rank: dict[str, tuple[str, int]] = {}
+    for key, names in aliases.items():
+        for index, alias in enumerate((key, *names)):
+            rank.setdefault(_header_key(alias), (key, index))
+    claims = [rank.get(_header_key(cell)) for cell in header]
+    best: dict[str, tuple[int, int]] = {}
+    for position, claim in enumerate(claims):
+        if claim is not None and (claim[0] not in best or claim[1] < best[claim[0]][0]):
+            best[claim[0]] = (claim[1], position)
+    winners = {position: key for key, (_, position) in best.items()}
+    return [winners.get(position) for position in range(len(header))]
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -79,7 +116,7 @@ def _read_bytes(path: Path) -> bytes:
     return raw
 
 
-def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> list[Row]:
+def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> Table:
     """Rows of a CSV, TSV or YAML list, with columns renamed to the keys of `aliases`.
 
     Headers match case-insensitively, ignoring punctuation; unknown columns are dropped.
@@ -87,18 +124,19 @@ def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> list[Row]:
     if path.suffix.lower() in (".yaml", ".yml"):
         return _read_yaml_rows(path, aliases)
     text = decode(_read_bytes(path), path)
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
         raise InputError("the file is empty: its first line should name the columns", file=path)
     header_line = lines[0]
     delimiter = max(_DELIMITERS, key=header_line.count)
     if path.suffix.lower() == ".tsv":
         delimiter = "\t"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lookup = {_header_key(alias): key for key, names in aliases.items() for alias in (key, *names)}
     try:
         header = next(reader)
-        columns = [lookup.get(_header_key(cell)) for cell in header]
+        while not any(cell.strip() for cell in header):
+            header = next(reader)
+        columns = map_columns(header, aliases)
         rows: list[Row] = []
         line = reader.line_num + 1
         for record in reader:
@@ -116,11 +154,14 @@ def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> list[Row]:
                         line=line,
                         field=column,
                     )
-                if column not in cells or not cells[column]:
-                    cells[column] = tidy_cell(value)
+                cells[column] = tidy_cell(value)
             if any(cells.values()):
                 rows.append(Row(path, line, cells))
             line = reader.line_num + 1
+    except StopIteration:
+        raise InputError(
+            "the file is empty: its first line should name the columns", file=path
+        ) from None
     except csv.Error as exc:
         raise InputError(f"not a readable table: {exc}", file=path, line=reader.line_num) from None
     if not any(columns):
@@ -131,18 +172,18 @@ def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> list[Row]:
             file=path,
             line=1,
         )
-    return rows
+    return Table(rows, frozenset(c for c in columns if c))
 
 
-def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> list[Row]:
+def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> Table:
     loaded = load_yaml(path)
     data = loaded.data
     if not isinstance(data, list):
         raise InputError("should be a list of rows, each starting with '- '", file=path, line=1)
     if len(data) > MAX_ROWS:
         raise InputError(f"more than {MAX_ROWS} rows: split the file", file=path, line=1)
-    lookup = {_header_key(alias): key for key, names in aliases.items() for alias in (key, *names)}
     rows = []
+    fields: set[str] = set()
     for index, item in enumerate(data):
         line = loaded.line_of((index,))
         if not isinstance(item, dict):
@@ -150,14 +191,16 @@ def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> list[
                 "each row should be a group of `name: value` lines", file=path, line=line
             )
         cells: dict[str, str] = {}
-        for key, value in item.items():
-            column = lookup.get(_header_key(key))
+        keys = list(item)
+        for key, column in zip(keys, map_columns(keys, aliases), strict=True):
+            value = item[key]
             if column is None:
                 continue
+            fields.add(column)
             if value is not None and not isinstance(value, str):
                 raise InputError(
                     "should be text", file=path, line=loaded.line_of((index, key)), field=key
                 )
             cells[column] = tidy_cell(value or "")
         rows.append(Row(path, line, cells))
-    return rows
+    return Table(rows, frozenset(fields))

@@ -421,16 +421,29 @@ def _cap(text: str, limit: int = 255) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
 def _set_properties(document: WordDocument, context: DocumentContext) -> None:
     """Core properties: title, author, language and dates (honouring `SOURCE_DATE_EPOCH`)."""
+    from docx.oxml.ns import nsmap
+
     when = creation_date().replace(tzinfo=None)
-    props = document.core_properties
-    # Word's core properties hold at most 255 characters.
-    props.title = _cap(context.title)
-    props.author = _cap(context.author)
-    props.last_modified_by = _cap(context.author)
-    props.language = context.language
-    props.created = when
-    props.modified = when
-    props.revision = 1
-    props.comments = "Made with unionkit"
+    # docxcompose (docxtpl's subdocuments) rebinds the `cp` prefix to the custom-properties
+    # namespace for the whole process; python-docx would then write `cp:lastModifiedBy` and
+    # `cp:revision` in the wrong namespace, which Word reports as damaged. Restore it here.
+    borrowed = nsmap["cp"]
+    nsmap["cp"] = CORE_PROPERTIES
+    try:
+        props = document.core_properties
+        # Word's core properties hold at most 255 characters.
+        props.title = _cap(context.title)
+        props.author = _cap(context.author)
+        props.last_modified_by = _cap(context.author)
+        props.language = context.language
+        props.created = when
+        props.modified = when
+        props.revision = 1
+        props.comments = "Made with unionkit"
+    finally:
+        nsmap["cp"] = borrowed
