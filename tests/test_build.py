@@ -410,3 +410,29 @@ def test_docx_core_properties_stay_in_their_own_namespace(
     assert "officeDocument/2006/custom-properties" not in core
     assert core.count("lastModifiedBy") == 2  # one element: its opening and closing tags
     assert "<cp:lastModifiedBy>Justice for Kazakhstan Oil Workers</cp:lastModifiedBy>" in core
+
+
+@pytest.mark.parametrize("variant", [None, "pdf/ua-1", "pdf/a-3b"])
+def test_pdfs_are_tagged_and_take_a_standard(
+    cli: Callable[..., Run], tmp_path: Path, variant: str | None
+) -> None:
+    source = EXAMPLES / "zhanaozen" / "model-resolution.yaml"
+    extra = ("--pdf-variant", variant) if variant else ()
+    assert build(cli, source, tmp_path, "-f", "pdf", *extra).exit_code == 0
+    root = PdfReader(tmp_path / "model-resolution.pdf").root_object
+    assert root["/MarkInfo"]["/Marked"], "a tagged PDF, for screen readers"
+    assert "/StructTreeRoot" in root
+    if variant:
+        metadata = root["/Metadata"].get_object().get_data()
+        part = b"pdfuaid:part" if variant.startswith("pdf/ua") else b"pdfaid:part"
+        assert part in metadata
+
+
+def test_a_pdf_standard_and_copies_per_sheet_do_not_mix(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    source = EXAMPLES / "zhanaozen" / "film-flyer.yaml"
+    run = cli("build", source, "-o", tmp_path, "--pdf-variant", "pdf/x-4", "-f", "pdf")
+    assert run.exit_code == 1 and "--per-sheet 1" in run.stderr
+    run = cli("build", source, "-o", tmp_path, "--pdf-variant", "pdf/x-4", "--per-sheet", "1")
+    assert run.exit_code == 0, run.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit.context import DocumentContext, build_context
@@ -125,7 +125,12 @@ def check_one(source: Path) -> Outcome:
     return outcome
 
 
-def build_one(job: Job, formats: Iterable[str], overrides: dict[str, str] | None = None) -> Outcome:
+def build_one(
+    job: Job,
+    formats: Iterable[str],
+    overrides: dict[str, str] | None = None,
+    pdf_variant: str | None = None,
+) -> Outcome:
     """Build one document into each format; each output is written only if it rendered."""
     outcome = Outcome(job.source)
     loaded: list[tuple[LoadedDocument, DocumentContext]] = []
@@ -137,6 +142,18 @@ def build_one(job: Job, formats: Iterable[str], overrides: dict[str, str] | None
     if not loaded:
         return outcome
     document, context = loaded[0]
+    if pdf_variant is not None:
+        if context.print.per_sheet > 1:
+            outcome.problems.append(
+                Problem(
+                    job.source,
+                    None,
+                    "",
+                    "--pdf-variant cannot be combined with copies per sheet: add --per-sheet 1",
+                )
+            )
+            return outcome
+        context.print = replace(context.print, pdf_variant=pdf_variant)
     outcome.warnings.extend(context.warnings)
     outcome.summary = describe(document, context)
     for fmt in formats:

@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from toolkit.build import Outcome
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+# Kept here, not imported from the model, so `unionkit -h` does not load pydantic.
+PDF_VARIANT_CHOICES = [
+    "pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u",
+    "pdf/a-4u", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
+]  # fmt: skip
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -67,8 +72,19 @@ def main() -> None:
     default=None,
     help="Leaflets: copies on each A4 sheet (1, 2 for A5, 4 for A6). Default: the document's.",
 )
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANT_CHOICES),
+    default=None,
+    help="A PDF standard: pdf/ua-1 for accessibility, pdf/a-3b for archiving, pdf/x-4 for"
+    " print shops. Default: the document's, else plain tagged PDF.",
+)
 def build(
-    paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, per_sheet: int | None
+    paths: tuple[Path, ...],
+    formats: tuple[str, ...],
+    out_dir: Path,
+    per_sheet: int | None,
+    pdf_variant: str | None,
 ) -> None:
     """Build documents (YAML files, or folders of them) into PDF and DOCX.
 
@@ -88,7 +104,7 @@ def build(
     outcomes = []
     for job in jobs:
         overrides = {"per_sheet": str(per_sheet)} if per_sheet is not None else None
-        outcome = build_one(job, chosen, overrides)
+        outcome = build_one(job, chosen, overrides, pdf_variant)
         _show(outcome, ok_line=False)
         outcomes.append(outcome)
     status = 1 if any(not o.ok for o in outcomes) else 0

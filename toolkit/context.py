@@ -30,13 +30,18 @@ SUMMARY_WORDS = 60  # what fits above the ruled rows of a landscape sheet
 class ImageRef:
     """An image a template may place (through the `image` filter) but cannot look inside."""
 
-    __slots__ = ("_path",)
+    __slots__ = ("_description", "_path")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, description: str = "") -> None:
         self._path = path
+        self._description = description
 
     def path(self) -> Path:
         return self._path
+
+    def description(self) -> str:
+        """The alternative text a screen reader says for the image."""
+        return self._description
 
 
 @dataclass(frozen=True)
@@ -294,7 +299,7 @@ def _sign_on_sheet(doc: LoadedDocument) -> DocumentContext:
 def _logo(doc: LoadedDocument) -> ImageRef:
     """The campaign logo, checked."""
     assert doc.campaign.logo is not None and doc.logo_place is not None
-    return checked_image(
+    image = checked_image(
         doc.campaign.logo,
         doc.campaign_folder,
         doc.logo_place,
@@ -302,6 +307,7 @@ def _logo(doc: LoadedDocument) -> ImageRef:
         max_pixels=MAX_LOGO_PIXELS,
         svg=False,
     )
+    return ImageRef(image.path(), f"Logo: {doc.campaign.name or 'campaign'}")
 
 
 def checked_image(
@@ -359,6 +365,7 @@ def _leaflet(doc: LoadedDocument) -> DocumentContext:
             max_pixels=MAX_IMAGE_PIXELS,
             svg=True,
         )
+        image = ImageRef(image.path(), model.headline)
         context.allowed_files.append(image.path())
     options = model.print
     if model.per_sheet > 1 and (

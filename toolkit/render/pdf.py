@@ -56,7 +56,7 @@ def image(ref: ImageRef | None, height_mm: float = 20) -> Markup:
         return Markup("")
     height = float(height_mm)
     style = Markup(' style="height: {}mm"').format(height) if height > 0 else Markup("")
-    return Markup('<img src="{}"{} alt="">').format(ref.path().as_uri(), style)
+    return Markup('<img src="{}"{} alt="{}">').format(ref.path().as_uri(), style, ref.description())
 
 
 def qr_code(link: str | None, size_mm: float = 25) -> Markup:
@@ -130,7 +130,8 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
         document = HTML(
             string=html, base_url=template.folder.resolve().as_uri() + "/", url_fetcher=fetcher
         )
-        rendered = document.render(stylesheets=[fonts], font_config=font_config)
+        # Tagged, so screen readers follow headings, lists and tables.
+        rendered = document.render(stylesheets=[fonts], font_config=font_config, pdf_tags=True)
         if context.values.get("kind") == "leaflet" and len(rendered.pages) > 1:
             raise RenderError(
                 f"the leaflet runs to {len(rendered.pages)} pages at {context.print.size}:"
@@ -138,7 +139,7 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
                 file=context.source,
                 line=1,
             )
-        pdf = rendered.write_pdf(pdf_variant=context.print.pdf_variant)
+        pdf = rendered.write_pdf(pdf_variant=context.print.pdf_variant, pdf_tags=True)
     finally:
         logger.removeHandler(log)
     if fetcher.refused:
