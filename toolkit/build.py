@@ -24,6 +24,7 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     summary: str = ""
+    data: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -120,9 +121,24 @@ def check_one(source: Path) -> Outcome:
         document, context = check(source)
         outcome.warnings.extend(context.warnings)
         outcome.summary = describe(document, context)
+        if not document.template.builtin:
+            from toolkit.template_check import check_template
+
+            outcome.problems.extend(check_template(document.template))
 
     _guarded(source, outcome, step)
     return outcome
+
+
+def render(fmt: str, document: LoadedDocument, context: DocumentContext) -> bytes:
+    """The document's bytes in one format (the renderers are imported only when needed)."""
+    if fmt == "pdf":
+        from toolkit.render.pdf import render_pdf
+
+        return render_pdf(context, document.template)
+    from toolkit.render.docx import render_docx
+
+    return render_docx(context, document.template)
 
 
 def build_one(
@@ -130,8 +146,11 @@ def build_one(
     formats: Iterable[str],
     overrides: dict[str, str] | None = None,
     pdf_variant: str | None = None,
+    *,
+    write: bool = True,
 ) -> Outcome:
-    """Build one document into each format; each output is written only if it rendered."""
+    """Build one document into each format; each output is written only if it rendered
+    (with `write=False`, the bytes are kept in `outcome.data` instead)."""
     outcome = Outcome(job.source)
     loaded: list[tuple[LoadedDocument, DocumentContext]] = []
 
@@ -158,18 +177,20 @@ def build_one(
     outcome.summary = describe(document, context)
     for fmt in formats:
 
-        def render(fmt: str = fmt) -> None:
-            if fmt == "pdf":
-                from toolkit.render.pdf import render_pdf
-
-                data = render_pdf(context, document.template)
-            else:
-                from toolkit.render.docx import render_docx
-
-                data = render_docx(context, document.template)
+        def step(fmt: str = fmt) -> None:
+            data = render(fmt, document, context)
+            if not write:
+                outcome.data[fmt] = data
+                return
             target = job.stem.with_name(f"{job.stem.name}.{fmt}")
             write_atomically(target, data)
             outcome.written.append(target)
 
-        _guarded(job.source, outcome, render)
+        _guarded(job.source, outcome, step)
     return outcome
+
+
+def build_pdf(job: Job) -> tuple[Outcome, bytes | None]:
+    """Build a document's PDF in memory only (for previews)."""
+    outcome = build_one(job, ["pdf"], write=False)
+    return outcome, outcome.data.get("pdf")

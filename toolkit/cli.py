@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -142,21 +143,146 @@ def check(paths: tuple[Path, ...]) -> None:
     sys.exit(status)
 
 
-@main.command(context_settings=CONTEXT)
-def templates() -> None:
-    """List the built-in templates, one line each."""
+def _fail(exc: Exception) -> None:
+    """Print a `UnionkitError`'s problems and exit 1."""
+    for problem in getattr(exc, "problems", []):
+        click.echo(problem.format(), err=True)
+    sys.exit(1)
+
+
+@main.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.pass_context
+def templates(ctx: click.Context) -> None:
+    """List the templates, one line each, with where each comes from.
+
+    Local template folders (in the current folder) come first, then installed
+    template packs, then the built-in templates.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from toolkit.errors import UnionkitError
-    from toolkit.templates import builtin_folder, builtin_names, read_template
+    from toolkit.templates import available_templates, read_template
 
     try:
-        for name in builtin_names():
-            template = read_template(builtin_folder() / name, builtin=True)
-            manifest = template.manifest
-            click.echo(f"{manifest.name:<14} {manifest.kind:<12} {manifest.description}")
+        for entry in available_templates(Path.cwd()):
+            manifest = read_template(entry.folder).manifest
+            click.echo(
+                f"{entry.name:<16} {manifest.kind:<14} {entry.source:<20} {manifest.description}"
+            )
     except UnionkitError as exc:
-        for problem in exc.problems:
-            click.echo(problem.format(), err=True)
+        _fail(exc)
+
+
+@templates.command("copy", context_settings=CONTEXT)
+@click.argument("name")
+@click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+def copy_template(name: str, destination: Path) -> None:
+    """Copy template NAME into DESTINATION to adapt it (letterhead, colours, wording).
+
+    Then name the folder in a document: `template: ./DESTINATION`.
+    """
+    from toolkit.errors import UnionkitError
+    from toolkit.templates import copy_template as copy
+
+    try:
+        copy(name, destination)
+    except UnionkitError as exc:
+        _fail(exc)
+    click.echo(f"{destination}: copied from {name}; use it with `template: ./{destination.name}`")
+
+
+KIND_NAMES = ["resolution", "letter", "sign-on-sheet", "leaflet"]
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("kind", type=click.Choice(KIND_NAMES))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def new(kind: str, file: Path) -> None:
+    """Write a starter document of KIND to FILE, every field present and explained.
+
+    It builds at once. An existing file is never overwritten.
+    """
+    from toolkit.errors import UnionkitError
+    from toolkit.starters import write_starter
+
+    try:
+        for path in write_starter(kind, file):
+            click.echo(str(path))
+    except UnionkitError as exc:
+        _fail(exc)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("kind", required=False, type=click.Choice(KIND_NAMES))
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of a document kind (or of all), for editors."""
+    import json
+
+    from toolkit.schema import all_schemas, kind_schema
+
+    click.echo(json.dumps(kind_schema(kind) if kind else all_schemas(), indent=2))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dpi", type=click.IntRange(30, 300), default=100, show_default=True)
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The PNG to write (default: out/<name>-<page>.png).",
+)
+def preview(file: Path, page: int, dpi: int, out_file: Path | None) -> None:
+    """Build FILE's PDF and draw one page as a PNG, to look at without a PDF viewer."""
+    from toolkit.preview import preview_page
+
+    outcome, written = preview_page(file, page, dpi, out_file)
+    _show(outcome, ok_line=False)
+    if written is None:
         sys.exit(1)
+    click.echo(str(written))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["pdf", "docx"]),
+    help="Only this format (repeat for both). Default: pdf and docx.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+)
+def watch(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path) -> None:
+    """Build documents, then build them again each time you save one of their files.
+
+    Watches the documents, their campaign files, signatory files, pictures and
+    local template folders. Stop with Ctrl-C.
+    """
+    from toolkit.build import FORMATS
+    from toolkit.watch import watch_and_build
+
+    chosen = [f for f in FORMATS if f in formats] if formats else list(FORMATS)
+
+    def report(outcome: Outcome) -> None:
+        _show(outcome, ok_line=False)
+
+    # Ctrl-C is how a person stops watching: not an error, and no traceback.
+    with contextlib.suppress(KeyboardInterrupt):
+        watch_and_build(
+            list(paths), out_dir, chosen, report, lambda text: click.echo(text, err=True)
+        )
+    click.echo("stopped watching", err=True)
 
 
 @main.command(context_settings=CONTEXT)

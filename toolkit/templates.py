@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from toolkit.errors import TemplateError
 from toolkit.loader import load_yaml
@@ -24,6 +24,9 @@ class Manifest(Strict):
     description: Line
     """One line saying what the template makes."""
     kind: Literal["resolution", "letter", "sign-on-sheet", "leaflet"]
+    fields: list[Line] = Field(default_factory=list)
+    """The document values the template uses (documentation; `unionkit check` verifies
+    what the template really uses)."""
     """The document kind it fills; decides which fields a document may use."""
     html: Line = "document.html.j2"
     """The HTML+CSS Jinja template for the PDF, inside the folder."""
@@ -61,6 +64,66 @@ def builtin_names() -> list[str]:
     """Names of the built-in templates, sorted."""
     root = builtin_folder()
     return sorted(p.name for p in root.iterdir() if (p / MANIFEST).is_file())
+
+
+ENTRY_POINT_GROUP = "unionkit.templates"
+
+
+@dataclass(frozen=True)
+class Available:
+    """A template that can be named in `template:`, and where it comes from."""
+
+    name: str
+    folder: Path
+    source: str  # "built-in", "package <name>", or "local"
+
+
+def installed_templates() -> list[Available]:
+    """Templates from installed packs: packages with an entry point in `unionkit.templates`
+    naming a module (its folder holds template folders) or a function returning a folder."""
+    from importlib.metadata import entry_points
+
+    found = []
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        source = f"package {entry.dist.name if entry.dist else entry.name}"
+        try:
+            target = entry.load()
+            if callable(target):
+                target = target()
+            folder = Path(target.__file__).parent if hasattr(target, "__file__") else Path(target)
+        except Exception as exc:  # noqa: BLE001 - a broken pack must not stop unionkit
+            raise TemplateError(f"template pack {entry.name!r} failed to load: {exc}") from None
+        folders = [folder] if (folder / MANIFEST).is_file() else sorted(folder.iterdir())
+        found += [Available(f.name, f, source) for f in folders if (f / MANIFEST).is_file()]
+    return found
+
+
+def available_templates(here: Path | None = None) -> list[Available]:
+    """Every template by name, first match wins: local folders in `here`, installed packs,
+    built-ins."""
+    local = []
+    if here is not None and here.is_dir():
+        local = [
+            Available(f"./{f.name}", f, "local")
+            for f in sorted(here.iterdir())
+            if f.is_dir() and (f / MANIFEST).is_file()
+        ]
+    builtin = [Available(n, builtin_folder() / n, "built-in") for n in builtin_names()]
+    return [*local, *installed_templates(), *builtin]
+
+
+def copy_template(name: str, destination: Path) -> Path:
+    """Copy a template folder (installed or built-in) to `destination` to adapt it."""
+    import shutil
+
+    matches = [t for t in available_templates() if t.name == name]
+    if not matches:
+        names = sorted({t.name for t in available_templates()})
+        raise TemplateError(f"unknown template {name!r}: templates are {', '.join(names)}")
+    if destination.exists() and any(destination.iterdir()):
+        raise TemplateError("is not empty: choose a new folder to copy into", file=destination)
+    shutil.copytree(matches[0].folder, destination, dirs_exist_ok=True)
+    return destination
 
 
 def read_template(folder: Path, *, builtin: bool = False) -> Template:
@@ -105,12 +168,16 @@ def find_template(name: str, document: Path) -> Template:
         if not (local / MANIFEST).is_file():
             raise TemplateError(f"not a template folder: it has no {MANIFEST}")
         return read_template(local)
-    names = builtin_names()
-    if name in names:
-        return read_template(builtin_folder() / name, builtin=True)
+    # Installed packs come before the built-ins, so a pack can offer its own "letter".
+    known = [*installed_templates()]
+    known += [Available(n, builtin_folder() / n, "built-in") for n in builtin_names()]
+    for entry in known:
+        if entry.name == name:
+            return read_template(entry.folder, builtin=entry.source == "built-in")
+    names = sorted({entry.name for entry in known})
     close = difflib.get_close_matches(name, names, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     raise TemplateError(
-        f"unknown template {name!r}: {hint}built-in templates are {', '.join(names)},"
+        f"unknown template {name!r}: {hint}templates are {', '.join(names)},"
         " or give the path of a template folder"
     )

@@ -1,0 +1,36 @@
+"""`unionkit preview`: one page of a document's PDF as a PNG, to look at without a PDF viewer."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from toolkit.build import Job, Outcome, build_pdf
+from toolkit.errors import Problem
+from toolkit.output import safe_stem, write_atomically
+
+
+def preview_page(
+    source: Path, page: int, dpi: int, target: Path | None
+) -> tuple[Outcome, Path | None]:
+    """Render page `page` (from 1) of `source` at `dpi` to `target` (default out/NAME-PAGE.png)."""
+    import pypdfium2
+
+    outcome, pdf = build_pdf(Job(source, Path("out") / safe_stem(source.stem)))
+    if pdf is None:
+        return outcome, None
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        if page > len(document):
+            outcome.problems.append(
+                Problem(source, None, "", f"has {len(document)} pages, so there is no page {page}")
+            )
+            return outcome, None
+        picture = document[page - 1].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+    target = target or Path("out") / f"{safe_stem(source.stem)}-{page}.png"
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    write_atomically(target, buffer.getvalue())
+    return outcome, target
