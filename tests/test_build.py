@@ -436,3 +436,14 @@ def test_a_pdf_standard_and_copies_per_sheet_do_not_mix(
     assert run.exit_code == 1 and "--per-sheet 1" in run.stderr
     run = cli("build", source, "-o", tmp_path, "--pdf-variant", "pdf/x-4", "--per-sheet", "1")
     assert run.exit_code == 0, run.stderr
+
+
+@pytest.mark.parametrize(
+    "source", EXAMPLE_DOCUMENTS, ids=lambda p: str(p.relative_to(EXAMPLES).with_suffix(""))
+)
+def test_templates_are_told_exactly_what_each_kind_provides(source: Path) -> None:
+    from toolkit.template_check import COMMON_FIELDS, KIND_FIELDS
+
+    document, context = check(source)
+    kind = document.template.manifest.kind
+    assert set(context.values) == (COMMON_FIELDS - {"meta"}) | KIND_FIELDS[kind]

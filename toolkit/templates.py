@@ -139,6 +139,17 @@ def read_template(folder: Path, *, builtin: bool = False) -> Template:
 
         raise TemplateError(problems=problems_from(exc, loaded, Manifest)) from None
     assert manifest.kind in KINDS
+    from toolkit.template_check import COMMON_FIELDS, KIND_FIELDS
+
+    known = COMMON_FIELDS | KIND_FIELDS[manifest.kind]
+    for index, name in enumerate(manifest.fields):
+        if name not in known:
+            raise TemplateError(
+                f"a {manifest.kind} has no value {name!r}; it has {', '.join(sorted(known))}",
+                file=manifest_file,
+                line=loaded.line_of(("fields", index)),
+                field=f"fields.{index}",
+            )
     for key, name in (("html", manifest.html), ("docx", manifest.docx)):
         target = (folder / name).resolve()
         line = loaded.line_of((key,))
