@@ -74,6 +74,11 @@ resolves:
 """
 
 
+def outputs(folder: Path) -> list[str]:
+    """The names of the files unionkit wrote in `folder` (not its hidden build record)."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def pdf_text(path: Path, *, layout: bool = False) -> str:
     """All text on all pages of a PDF, as pypdf extracts it (layout mode keeps list numbers)."""
     from pypdf import PdfReader

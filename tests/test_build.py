@@ -368,7 +368,11 @@ def test_folder_builds_every_document_and_skips_campaign_files(
 ) -> None:
     run = build(cli, EXAMPLES, tmp_path / "pack", "-f", "docx")
     assert run.exit_code == 0, run.stderr
-    written = sorted(p.relative_to(tmp_path / "pack") for p in (tmp_path / "pack").rglob("*.*"))
+    written = sorted(
+        p.relative_to(tmp_path / "pack")
+        for p in (tmp_path / "pack").rglob("*.*")
+        if not p.name.startswith(".")
+    )
     assert Path("zhanaozen/model-resolution.docx") in written
     assert all(p.suffix == ".docx" for p in written)
     assert not any(p.stem == "campaign" for p in written)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit.context import DocumentContext, build_context
+from toolkit.data import DataRow, row_name
 from toolkit.document import YAML_SUFFIXES, LoadedDocument, is_document, load_document
 from toolkit.errors import Problem, UnionkitError
 from toolkit.output import safe_stem, unique_stems, write_atomically
@@ -25,6 +26,8 @@ class Outcome:
     warnings: list[Problem] = field(default_factory=list)
     summary: str = ""
     data: dict[str, bytes] = field(default_factory=dict)
+    skipped: bool = False
+    digest: str = ""
 
     @property
     def ok(self) -> bool:
@@ -33,10 +36,22 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Job:
-    """One document to build and the output path without suffix."""
+    """One document to build (with its `--data` row, if any) and its output path without
+    suffix."""
 
     source: Path
     stem: Path
+    row: DataRow | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to build: formats and command-line choices, the same for every job of a run."""
+
+    formats: tuple[str, ...] = FORMATS
+    overrides: tuple[tuple[str, str], ...] = ()
+    pdf_variant: str | None = None
+    force: bool = False
 
 
 def plan(arguments: Iterable[Path], out_dir: Path) -> list[Job]:
@@ -61,11 +76,20 @@ def plan(arguments: Iterable[Path], out_dir: Path) -> list[Job]:
     return [Job(source, stem) for (source, _), stem in zip(sources, stems, strict=True)]
 
 
+def plan_rows(jobs: list[Job], rows: list[DataRow], name_by: str | None) -> list[Job]:
+    """One job per document and row, named by the row (`--name-by`), never colliding."""
+    pairs = [(job, row) for job in jobs for row in rows]
+    stems = unique_stems(
+        [job.stem.parent / safe_stem(row_name(row, name_by)) for job, row in pairs]
+    )
+    return [Job(job.source, stem, row) for (job, row), stem in zip(pairs, stems, strict=True)]
+
+
 def check(
-    source: Path, overrides: dict[str, str] | None = None
+    source: Path, overrides: dict[str, str] | None = None, row: DataRow | None = None
 ) -> tuple[LoadedDocument, DocumentContext]:
     """Load, validate and build the context without rendering; raises `UnionkitError`."""
-    document = load_document(source, overrides)
+    document = load_document(source, overrides, row)
     return document, build_context(document)
 
 
@@ -143,25 +167,25 @@ def render(fmt: str, document: LoadedDocument, context: DocumentContext) -> byte
 
 def build_one(
     job: Job,
-    formats: Iterable[str],
-    overrides: dict[str, str] | None = None,
-    pdf_variant: str | None = None,
+    settings: Settings = Settings(),
+    previous: str | None = None,
     *,
     write: bool = True,
 ) -> Outcome:
     """Build one document into each format; each output is written only if it rendered
-    (with `write=False`, the bytes are kept in `outcome.data` instead)."""
+    (with `write=False`, the bytes are kept in `outcome.data` instead). When its inputs'
+    fingerprint equals `previous` and its outputs exist, nothing is built."""
     outcome = Outcome(job.source)
     loaded: list[tuple[LoadedDocument, DocumentContext]] = []
 
     def load() -> None:
-        loaded.append(check(job.source, overrides))
+        loaded.append(check(job.source, dict(settings.overrides), job.row))
 
     _guarded(job.source, outcome, load)
     if not loaded:
         return outcome
     document, context = loaded[0]
-    if pdf_variant is not None:
+    if settings.pdf_variant is not None:
         if context.print.per_sheet > 1:
             outcome.problems.append(
                 Problem(
@@ -172,10 +196,28 @@ def build_one(
                 )
             )
             return outcome
-        context.print = replace(context.print, pdf_variant=pdf_variant)
+        context.print = replace(context.print, pdf_variant=settings.pdf_variant)
     outcome.warnings.extend(context.warnings)
     outcome.summary = describe(document, context)
-    for fmt in formats:
+    if write:
+        from toolkit.incremental import input_digest
+
+        fingerprint: dict[str, object] = {
+            "formats": settings.formats,
+            "overrides": settings.overrides,
+            "pdf_variant": settings.pdf_variant,
+            "row": sorted(job.row.values.items()) if job.row else [],
+        }
+        outcome.digest = input_digest(document, context, fingerprint)
+        outputs = [job.stem.with_name(f"{job.stem.name}.{fmt}") for fmt in settings.formats]
+        if (
+            not settings.force
+            and previous == outcome.digest
+            and all(path.is_file() for path in outputs)
+        ):
+            outcome.skipped = True
+            return outcome
+    for fmt in settings.formats:
 
         def step(fmt: str = fmt) -> None:
             data = render(fmt, document, context)
@@ -187,10 +229,57 @@ def build_one(
             outcome.written.append(target)
 
         _guarded(job.source, outcome, step)
+    if outcome.problems:
+        outcome.digest = ""  # a partly failed build is never taken as up to date
     return outcome
+
+
+def _build_in_worker(args: tuple[Job, Settings, str | None]) -> Outcome:
+    return build_one(*args)
+
+
+def build_many(
+    jobs: list[Job],
+    settings: Settings,
+    out_dir: Path,
+    workers: int,
+    on_outcome: Callable[[Outcome], None],
+) -> list[Outcome]:
+    """Build every job, in order, on `workers` processes; skip what is up to date; keep the
+    fingerprints of what was built in the output folder for next time."""
+    from toolkit.incremental import BuildCache
+
+    cache = BuildCache(out_dir)
+    work = [(job, settings, cache.entries.get(str(job.stem))) for job in jobs]
+    outcomes: list[Outcome] = []
+    try:
+        if workers <= 1 or len(jobs) <= 1:
+            for item in work:
+                outcome = _build_in_worker(item)
+                outcomes.append(outcome)
+                on_outcome(outcome)
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # Spawned workers start clean; each warms its own caches on its first document.
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                for outcome in pool.map(_build_in_worker, work, chunksize=4):
+                    outcomes.append(outcome)
+                    on_outcome(outcome)
+    finally:
+        for job, outcome in zip(jobs, outcomes, strict=False):
+            if outcome.digest:
+                cache.entries[str(job.stem)] = outcome.digest
+            else:
+                cache.entries.pop(str(job.stem), None)
+        if cache.entries or cache.file.exists():
+            cache.save()
+    return outcomes
 
 
 def build_pdf(job: Job) -> tuple[Outcome, bytes | None]:
     """Build a document's PDF in memory only (for previews)."""
-    outcome = build_one(job, ["pdf"], write=False)
+    outcome = build_one(job, Settings(formats=("pdf",)), write=False)
     return outcome, outcome.data.get("pdf")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ import click
 from toolkit import __version__
 
 if TYPE_CHECKING:
-    from toolkit.build import Outcome
+    from toolkit.build import Job, Outcome
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 # Kept here, not imported from the model, so `unionkit -h` does not load pydantic.
@@ -80,48 +81,177 @@ def main() -> None:
     help="A PDF standard: pdf/ua-1 for accessibility, pdf/a-3b for archiving, pdf/x-4 for"
     " print shops. Default: the document's, else plain tagged PDF.",
 )
+@click.option(
+    "--data",
+    "data_table",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A table (CSV, TSV or YAML list) whose columns are field paths such as branch.name:"
+    " one document per row.",
+)
+@click.option(
+    "--name-by",
+    metavar="COLUMN",
+    help="With --data: the column that names each row's files (default: branch.name, name,"
+    " else the row's line).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Documents built at once, one process each. Default: the number of cores.",
+)
+@click.option("--force", is_flag=True, help="Build everything, even what is up to date.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 def build(
     paths: tuple[Path, ...],
     formats: tuple[str, ...],
     out_dir: Path,
     per_sheet: int | None,
     pdf_variant: str | None,
+    data_table: Path | None,
+    name_by: str | None,
+    jobs: int | None,
+    force: bool,
+    quiet: bool,
 ) -> None:
     """Build documents (YAML files, or folders of them) into PDF and DOCX.
 
     Prints each file written. Problems are reported as FILE:LINE: field: message;
-    a document that fails never stops the others.
+    a document that fails never stops the others. Outputs whose inputs have not
+    changed since they were built are skipped (--force builds them anyway).
     """
-    from toolkit.build import FORMATS, build_one, plan
+    from toolkit.build import FORMATS, Settings, build_many, plan
 
-    chosen = [f for f in FORMATS if f in formats] if formats else list(FORMATS)
+    chosen = tuple(f for f in FORMATS if f in formats) if formats else FORMATS
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise click.BadParameter(
             f"cannot make the folder: {exc.strerror}", param_hint="-o"
         ) from None
-    jobs = plan(paths, out_dir)
-    outcomes = []
-    for job in jobs:
-        overrides = {"per_sheet": str(per_sheet)} if per_sheet is not None else None
-        outcome = build_one(job, chosen, overrides, pdf_variant)
-        _show(outcome, ok_line=False)
-        outcomes.append(outcome)
-    status = 1 if any(not o.ok for o in outcomes) else 0
+    work = plan(paths, out_dir)
+    failed_early = 0
+    if data_table is not None:
+        work, failed_early = _plan_data(work, data_table, name_by)
+    overrides = (("per_sheet", str(per_sheet)),) if per_sheet is not None else ()
+    settings = Settings(chosen, overrides, pdf_variant, force)
+    progress = _Progress(len(work), enabled=not quiet and len(work) > 1 and _is_terminal())
+
+    def report(outcome: Outcome) -> None:
+        progress.clear()
+        if quiet:
+            for problem in outcome.problems:
+                click.echo(problem.format(), err=True)
+        else:
+            _show(outcome, ok_line=False)
+        progress.advance()
+
+    workers = jobs or os.cpu_count() or 1
+    outcomes = build_many(work, settings, out_dir, workers, report)
+    progress.clear()
     written = sum(len(o.written) for o in outcomes)
-    failed = sum(not o.ok for o in outcomes)
-    summary = f"{_count(written, 'file', 'files')} written from"
-    summary += f" {_count(len(jobs), 'document', 'documents')}"
-    if failed:
-        summary += f"; {failed} failed"
-    if not jobs:
+    built = sum(1 for o in outcomes if o.ok and not o.skipped)
+    skipped = sum(1 for o in outcomes if o.skipped)
+    failed = sum(not o.ok for o in outcomes) + failed_early
+    status = 1 if failed else 0
+    documents = len(work) + failed_early
+    summary = (
+        f"{_count(written, 'file', 'files')} written from"
+        f" {_count(documents, 'document', 'documents')}: {built} built,"
+        f" {skipped} up to date, {failed} failed"
+    )
+    if not work and not failed_early:
         summary = (
             f"{', '.join(map(str, paths))}: no documents found (a document YAML has `template:`)"
         )
         status = 1
-    click.echo(summary, err=True)
+    if not quiet or status:
+        click.echo(summary, err=True)
     sys.exit(status)
+
+
+def _plan_data(work: list[Job], table: Path, name_by: str | None) -> tuple[list[Job], int]:
+    """One job per document and row of `table`; a document whose kind lacks a column's field
+    is reported once, not per row, and not built."""
+    import difflib
+
+    from toolkit.build import plan_rows
+    from toolkit.data import check_columns, read_data
+    from toolkit.document import template_kind
+    from toolkit.errors import UnionkitError
+    from toolkit.model import KINDS
+
+    try:
+        columns, rows = read_data(table)
+    except UnionkitError as exc:
+        _print_problems(exc)
+        return [], len(work)
+    if name_by is not None and name_by not in columns:
+        close = difflib.get_close_matches(name_by, columns, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise click.BadParameter(
+            f"{table} has no column {name_by!r}: {hint}it has {', '.join(columns)}",
+            param_hint="--name-by",
+        )
+    good = []
+    failed = 0
+    for job in work:
+        try:
+            kind = template_kind(job.source)
+        except UnionkitError as exc:
+            _print_problems(exc)
+            failed += 1
+            continue
+        problems = check_columns(columns, KINDS[kind], table)
+        for problem in problems:
+            click.echo(problem.format(), err=True)
+        if problems:
+            failed += 1
+        else:
+            good.append(job)
+    return plan_rows(good, rows, name_by), failed
+
+
+def _print_problems(exc: Exception) -> None:
+    for problem in getattr(exc, "problems", []):
+        click.echo(problem.format(), err=True)
+
+
+def _is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+class _Progress:
+    """A one-line progress bar on stderr: count, rate and time left."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        import time
+
+        self.total, self.done, self.enabled = total, 0, enabled
+        self.start = time.monotonic()
+
+    def advance(self) -> None:
+        import time
+
+        self.done += 1
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        rate = self.done / elapsed
+        left = (self.total - self.done) / rate if rate else 0
+        filled = int(24 * self.done / max(self.total, 1))
+        bar = "#" * filled + "-" * (24 - filled)
+        click.echo(
+            f"\r[{bar}] {self.done}/{self.total}  {rate:.1f}/s  {int(left) // 60}:"
+            f"{int(left) % 60:02d} left",
+            err=True,
+            nl=False,
+        )
+
+    def clear(self) -> None:
+        if self.enabled and self.done:
+            click.echo("\r\033[K", err=True, nl=False)
 
 
 @main.command(context_settings=CONTEXT)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from toolkit.data import DataRow, apply_row
 from toolkit.errors import InputError, Problem, UnionkitError
 from toolkit.loader import Loaded, Path_, load_yaml, read_text
 from toolkit.model import KINDS, Campaign, Document, Letter, SignOnSheet
@@ -57,11 +58,32 @@ def is_document(path: Path) -> bool:
         return False
 
 
-def load_document(path: Path, overrides: dict[str, str] | None = None) -> LoadedDocument:
+def template_kind(path: Path) -> str:
+    """The kind of document a YAML file is, from its template (for checking `--data` columns)."""
+    loaded = load_yaml(path)
+    name = loaded.data.get("template") if isinstance(loaded.data, dict) else None
+    if not isinstance(name, str):
+        raise InputError("required: add `template:`", file=path, line=1, field="template")
+    try:
+        return find_template(name.strip(), path).manifest.kind
+    except UnionkitError as exc:
+        raise InputError(
+            problems=[
+                p if p.file else Problem(path, loaded.line_of(("template",)), "template", p.message)
+                for p in exc.problems
+            ]
+        ) from None
+
+
+def load_document(
+    path: Path, overrides: dict[str, str] | None = None, row: DataRow | None = None
+) -> LoadedDocument:
     """Load, validate and resolve one document; raise `InputError` with every problem found.
 
     `overrides` are command-line values (e.g. `per_sheet`) for the document kinds that have
-    that field; they are checked like values written in the file.
+    that field; `row` is a `--data` row whose values replace the document's at their field
+    paths. Both are checked like values written in the file, and a problem with a row's value
+    is reported at the row's line in its table.
     """
     problems: list[Problem] = []
     loaded = load_yaml(path, collect=problems)
@@ -106,13 +128,20 @@ def load_document(path: Path, overrides: dict[str, str] | None = None) -> Loaded
     for key, value in (overrides or {}).items():
         if key in model_class.model_fields:
             data[key] = value
+    if row is not None:
+        apply_row(data, row)
     try:
         model = model_class.model_validate(data)
     except ValidationError as exc:
         # A value the loader already refused (a tag, an alias) needs no second message.
         refused = {p.line for p in problems}
         found = problems_from(exc, loaded, model_class)
-        raise fail(*(p for p in found if p.line not in refused)) from None
+        if row is not None:
+            found = [
+                replace(p, file=row.file, line=row.line) if row.covers(p.field) else p
+                for p in found
+            ]
+        raise fail(*(p for p in found if p.line not in refused or p.file != path)) from None
     signatories: MergeReport | None = None
     letter: Letter | None = None
     try:

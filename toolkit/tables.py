@@ -8,7 +8,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import InputError
@@ -27,6 +27,8 @@ class Table:
 
     rows: list[Row]
     fields: frozenset[str]
+    columns: list[str] = field(default_factory=list)
+    """The field of each column in order ("" for a column ignored)."""
 
 
 @dataclass(frozen=True)
@@ -116,10 +118,12 @@ def _read_bytes(path: Path) -> bytes:
     return raw
 
 
-def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> Table:
+def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]] | None = None) -> Table:
     """Rows of a CSV, TSV or YAML list, with columns renamed to the keys of `aliases`.
 
     Headers match case-insensitively, ignoring punctuation; unknown columns are dropped.
+    Without `aliases`, every column keeps the name in its header (a YAML row's nested groups
+    become dotted names, `branch: {name: x}` giving `branch.name`).
     """
     if path.suffix.lower() in (".yaml", ".yml"):
         return _read_yaml_rows(path, aliases)
@@ -136,7 +140,9 @@ def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> Table:
         header = next(reader)
         while not any(cell.strip() for cell in header):
             header = next(reader)
-        columns = map_columns(header, aliases)
+        columns = (
+            map_columns(header, aliases) if aliases else [tidy_cell(c) or None for c in header]
+        )
         rows: list[Row] = []
         line = reader.line_num + 1
         for record in reader:
@@ -165,17 +171,28 @@ def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> Table:
     except csv.Error as exc:
         raise InputError(f"not a readable table: {exc}", file=path, line=reader.line_num) from None
     if not any(columns):
-        expected = ", ".join(aliases)
+        expected = ", ".join(aliases or ["a column"])
         raise InputError(
             f"no known column in the first line ({', '.join(header)[:200]}):"
             f" name the columns {expected}",
             file=path,
             line=1,
         )
-    return Table(rows, frozenset(c for c in columns if c))
+    return Table(rows, frozenset(c for c in columns if c), [c or "" for c in columns])
 
 
-def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> Table:
+def _flatten(item: dict[str, object], prefix: str = "") -> dict[str, object]:
+    flat: dict[str, object] = {}
+    for key, value in item.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]] | None) -> Table:
     loaded = load_yaml(path)
     data = loaded.data
     if not isinstance(data, list):
@@ -191,8 +208,11 @@ def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> Table
                 "each row should be a group of `name: value` lines", file=path, line=line
             )
         cells: dict[str, str] = {}
+        if aliases is None:
+            item = _flatten(item)
         keys = list(item)
-        for key, column in zip(keys, map_columns(keys, aliases), strict=True):
+        names = map_columns(keys, aliases) if aliases else list(keys)
+        for key, column in zip(keys, names, strict=True):
             value = item[key]
             if column is None:
                 continue
@@ -203,4 +223,4 @@ def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]]) -> Table
                 )
             cells[column] = tidy_cell(value or "")
         rows.append(Row(path, line, cells))
-    return Table(rows, frozenset(fields))
+    return Table(rows, frozenset(fields), sorted(fields))

@@ -52,7 +52,7 @@ def _fields_at(model: type[BaseModel], path: Path_) -> dict[str, Any]:
         fields = current.model_fields if _is_model(current) else {}
         if key not in fields:
             return {}
-        current = _inner_model(fields[key].annotation)
+        current = inner_model(fields[key].annotation)
         if current is None:
             return {}
     return dict(current.model_fields) if _is_model(current) else {}
@@ -62,16 +62,16 @@ def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
+def inner_model(annotation: Any) -> type[BaseModel] | None:
     """The model inside `X | None`, `list[X]`, `Annotated[...]`, if there is one."""
     if _is_model(annotation):
         return typing.cast(type[BaseModel], annotation)
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _inner_model(typing.get_args(annotation)[0])
+        return inner_model(typing.get_args(annotation)[0])
     if origin in (list, typing.Union, types.UnionType):
         for arg in typing.get_args(annotation):
-            found = _inner_model(arg)
+            found = inner_model(arg)
             if found is not None:
                 return found
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.build import Outcome, build_one, plan
+from toolkit.build import Outcome, Settings, build_one, plan
 
 
 def watched_folders(paths: list[Path], out_dir: Path) -> list[Path]:
@@ -40,7 +40,7 @@ def watch_and_build(
 
     def build_all() -> None:
         for job in plan(paths, out_dir):
-            report(build_one(job, formats))
+            report(build_one(job, Settings(formats=tuple(formats), force=True)))
 
     build_all()
     folders = watched_folders(paths, out_dir)
