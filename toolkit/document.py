@@ -190,7 +190,7 @@ def _signatories_of(model: Letter, loaded: Loaded) -> tuple[list[Signatory], lis
             for index, entry in enumerate(model.signatories)
         ], []
     where = _place(loaded, ("signatories",))
-    path = Path(os.path.normpath(loaded.file.parent / model.signatories))
+    path = _data_file(model.signatories, loaded.file, where, own_tree=True)
     if path.suffix.lower() not in SIGNATORY_SUFFIXES:
         raise where.problem(
             f"{model.signatories!r} should be a .csv, .tsv, .txt or .yaml file of signatories"
@@ -203,7 +203,7 @@ def _signatories_of(model: Letter, loaded: Loaded) -> tuple[list[Signatory], lis
 def _letter_of(model: SignOnSheet, loaded: Loaded) -> Letter:
     """The open letter a sign-on sheet collects signatures for."""
     where = _place(loaded, ("letter",))
-    path = Path(os.path.normpath(loaded.file.parent / model.letter))
+    path = _data_file(model.letter, loaded.file, where, own_tree=True)
     if path.suffix.lower() not in YAML_SUFFIXES or not path.is_file():
         raise where.problem(f"letter {model.letter!r} not found: give the letter's .yaml file")
     letter_data = load_yaml(path)
@@ -213,6 +213,21 @@ def _letter_of(model: SignOnSheet, loaded: Loaded) -> Letter:
         return Letter.model_validate(letter_data.data)
     except ValidationError as exc:
         raise InputError(problems=problems_from(exc, letter_data, Letter)) from None
+
+
+def _data_file(written: str, document: Path, where: Place, *, own_tree: bool) -> Path:
+    """The file a document names, refused if it resolves (through symlinks) outside the
+    folder it is written in, or, with `own_tree`, outside the document's own folder tree —
+    so a downloaded document cannot pull the user's other files into a PDF."""
+    path = Path(os.path.normpath(document.parent / written))
+    resolved = path.resolve()
+    if not resolved.is_relative_to(path.parent.resolve()):
+        raise where.problem(f"{written!r} is a link to a file elsewhere: copy the file here")
+    if own_tree and not resolved.is_relative_to(document.parent.resolve()):
+        raise where.problem(
+            f"{written!r} lies outside this document's folder: copy it next to the document"
+        )
+    return path
 
 
 def _place(loaded: Loaded, path: Path_) -> Place:
@@ -233,7 +248,8 @@ def _campaign_of(model: Document, loaded: Loaded) -> tuple[Campaign, Path, Place
     if file_name is None:
         return Campaign.model_validate(inline), here, inline_logo
     where = _place(loaded, ("campaign",) if isinstance(ref, str) else ("campaign", "file"))
-    campaign_path = Path(os.path.normpath(here / file_name))
+    # A campaign file may sit in a parent folder, shared by a campaign's documents.
+    campaign_path = _data_file(file_name, loaded.file, where, own_tree=False)
     if campaign_path.suffix.lower() not in YAML_SUFFIXES:
         raise where.problem(f"the campaign file must be a .yaml file, not {file_name!r}")
     if not campaign_path.is_file():

@@ -33,6 +33,19 @@ def to_html(text: str) -> Markup:
     return Markup(parser().render(text))
 
 
+def list_depth(text: str) -> int:
+    """How deeply lists are nested in `text` (0: no list). The parser stops nesting at about
+    nine levels and drops what lies deeper, so a limit below that catches every such case."""
+    depth = deepest = 0
+    for token in block_tokens(text):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+    return deepest
+
+
 def first_paragraph(text: str) -> str:
     """The Markdown source of the first paragraph of `text`."""
     for token in block_tokens(text):

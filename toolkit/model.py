@@ -69,8 +69,25 @@ Email = Annotated[str, AfterValidator(_email)]
 WebAddress = Annotated[str, AfterValidator(_web_address)]
 # Generous for any real motion, yet it keeps pathological input from tying up the renderers.
 Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1, max_length=500)]
-Markdown = Annotated[str, Field(min_length=1, max_length=5000)]
-LongMarkdown = Annotated[str, Field(min_length=1, max_length=30_000)]
+MAX_LIST_DEPTH = 6
+
+
+def _shallow_lists(value: str) -> str:
+    from toolkit.markdown import list_depth
+
+    if list_depth(value) > MAX_LIST_DEPTH:
+        raise ValueError(
+            f"lists are nested more than {MAX_LIST_DEPTH} deep: no reader can follow that;"
+            " flatten them"
+        )
+    return value
+
+
+Markdown = Annotated[str, Field(min_length=1, max_length=5000), AfterValidator(_shallow_lists)]
+LongMarkdown = Annotated[
+    str, Field(min_length=1, max_length=30_000), AfterValidator(_shallow_lists)
+]
+Items = Annotated[list[Markdown], Field(max_length=100)]
 
 
 class Strict(BaseModel):
@@ -167,11 +184,11 @@ class Resolution(Document):
     """The branch debating it: `name`, `union`, `meeting_date`."""
     intro: Markdown | None = None
     """A short paragraph before the motion (Markdown), e.g. how to adapt it."""
-    notes: list[Markdown] = []
+    notes: Items = []
     """"This branch notes": the facts, one Markdown item each."""
-    believes: list[Markdown] = []
+    believes: Items = []
     """"This branch believes": the branch's view, one Markdown item each."""
-    resolves: Annotated[list[Markdown], Field(min_length=1)]
+    resolves: Annotated[list[Markdown], Field(min_length=1, max_length=100)]
     """"This branch resolves": what the branch will do, one Markdown item each (at least one)."""
     send_to: list[Recipient] = []
     """Where to send the passed motion: a list of `name` and `email`."""
@@ -225,7 +242,7 @@ class Letter(Document):
     closing: Line | None = None
     """The words before the signatures (default: "Yours sincerely," in the letter's
     language)."""
-    signatories: str | Annotated[list[SignatoryEntry], Field(max_length=20_000)] = []
+    signatories: str | Annotated[list[SignatoryEntry], Field(max_length=5_000)] = []
     """The signatories: a list of `name`, `role`, `organisation`, `group`, `email`, or the path
     of a CSV, TSV or YAML file with those columns (a web form export will do). Duplicates are
     merged; emails are never printed."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.environment import Environment
+from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -31,13 +35,59 @@ class _FolderLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
+# Bounds on what one template expression may produce, and on a whole render's time.
+MAX_VALUE_CHARS = 1_000_000
+RENDER_SECONDS = 10
+
+
 class _DataOnlyEnvironment(ImmutableSandboxedEnvironment):
-    """Sandbox that also refuses attributes of anything but plain data."""
+    """Sandbox that also refuses attributes of anything but plain data, and arithmetic that
+    would build huge values (`"x" * 10**9`)."""
+
+    intercepted_binops = frozenset({"*", "**"})
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not isinstance(obj, _PLAIN):
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if isinstance(right, int | float) and abs(right) > 64:
+                raise SecurityError("a power above 64 is not allowed in a template")
+            return left**right
+        for sequence, count in ((left, right), (right, left)):
+            if (
+                isinstance(sequence, str | list | tuple)
+                and isinstance(count, int)
+                and len(sequence) * count > MAX_VALUE_CHARS
+            ):
+                raise SecurityError("a template may not build a value that large")
+        return left * right
+
+
+class RenderTimeout(Exception):
+    """A template took longer than `RENDER_SECONDS` to fill."""
+
+
+@contextmanager
+def time_limit(seconds: int = RENDER_SECONDS) -> Iterator[None]:
+    """Stop a render that runs past `seconds` (only possible in the main thread, where
+    unionkit renders; elsewhere the bounds above must do)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise RenderTimeout(f"filling the template took more than {seconds} seconds")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def make_environment(

@@ -15,7 +15,7 @@ from toolkit.errors import InputError
 from toolkit.loader import MAX_YAML_BYTES, clean_text, load_yaml
 
 MAX_TABLE_BYTES = MAX_YAML_BYTES
-MAX_ROWS = 20_000  # a campaign's biggest list is a few thousand; far more is a mistake
+MAX_ROWS = 5_000  # a campaign's biggest list is a few thousand; far more is a mistake
 MAX_CELL = 2_000
 _SPACES = re.compile(r"\s+")
 _DELIMITERS = (",", ";", "\t")
@@ -135,7 +135,8 @@ def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]] | None = None)
     delimiter = max(_DELIMITERS, key=header_line.count)
     if path.suffix.lower() == ".tsv":
         delimiter = "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote left open is an error at its line, not the rest of the file in one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
         while not any(cell.strip() for cell in header):
@@ -169,12 +170,16 @@ def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]] | None = None)
             "the file is empty: its first line should name the columns", file=path
         ) from None
     except csv.Error as exc:
-        raise InputError(f"not a readable table: {exc}", file=path, line=reader.line_num) from None
+        raise InputError(
+            f"not a readable table ({exc}): check the quotes on this line",
+            file=path,
+            line=line,
+        ) from None
     if not any(columns):
         expected = ", ".join(aliases or ["a column"])
         raise InputError(
-            f"no known column in the first line ({', '.join(header)[:200]}):"
-            f" name the columns {expected}",
+            f"no known column in the first line ({len(header)} columns, none of them"
+            f" recognised): name the columns {expected}",
             file=path,
             line=1,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -163,6 +164,12 @@ def read_template(folder: Path, *, builtin: bool = False) -> Template:
                 file=manifest_file,
                 line=line,
                 field=key,
+            )
+        if key == "docx" and not zipfile.is_zipfile(target):
+            raise TemplateError(
+                "is not a Word document (.docx): save it from Word or LibreOffice as .docx",
+                file=target,
+                line=1,
             )
     return Template(folder, manifest, builtin)
 

@@ -15,7 +15,7 @@ from toolkit.context import DocumentContext, ImageRef, PrintSetup
 from toolkit.markdown import block_tokens
 from toolkit.render.jinja_errors import template_error
 from toolkit.render.pdf import fill_in_blank
-from toolkit.sandbox import make_environment
+from toolkit.sandbox import make_environment, time_limit
 from toolkit.templates import Template
 
 if TYPE_CHECKING:
@@ -312,7 +312,8 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
         }
     )
     try:
-        tpl.render(context.values, jinja_env=env, autoescape=True)
+        with time_limit():
+            tpl.render(context.values, jinja_env=env, autoescape=True)
     except Exception as exc:  # noqa: BLE001 - any template failure is the template's error
         raise template_error(exc, template.docx_file) from None
     document = tpl.docx

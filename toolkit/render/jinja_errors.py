@@ -8,6 +8,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from toolkit.errors import TemplateError
+from toolkit.sandbox import RenderTimeout
 
 
 def template_error(exc: BaseException, file: Path) -> TemplateError:
@@ -19,7 +20,9 @@ def template_error(exc: BaseException, file: Path) -> TemplateError:
             if tb.tb_frame.f_code.co_filename in (str(file), "<template>"):
                 line = tb.tb_lineno
             tb = tb.tb_next
-    if isinstance(exc, SecurityError):
+    if isinstance(exc, RenderTimeout):
+        what = f"the template took too long to fill and was stopped ({exc})"
+    elif isinstance(exc, SecurityError):
         what = f"the template tried something unsafe and was stopped ({exc})"
     elif isinstance(exc, jinja2.UndefinedError):
         what = f"the template uses a value the document does not have ({exc.message})"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from toolkit.clock import creation_date
@@ -16,10 +17,11 @@ from toolkit.errors import Problem, RenderError
 from toolkit.fonts import FONTS, font_face_css
 from toolkit.markdown import to_html
 from toolkit.render.jinja_errors import template_error
-from toolkit.sandbox import make_environment
+from toolkit.sandbox import make_environment, time_limit
 from toolkit.templates import Template
 
 MIN_FILL_IN = 12
+MAX_HTML_CHARS = 20_000_000
 
 
 def fill_in_blank(width: Any = 24) -> str:
@@ -98,7 +100,15 @@ def render_html(context: DocumentContext, template: Template) -> str:
         },
     }
     try:
-        return env.get_template(template.manifest.html).render(values)
+        chunks: list[str] = []
+        size = 0
+        with time_limit():
+            for chunk in env.get_template(template.manifest.html).generate(values):
+                size += len(chunk)
+                if size > MAX_HTML_CHARS:
+                    raise SecurityError("the template produced more than 20 million characters")
+                chunks.append(chunk)
+        return "".join(chunks)
     except Exception as exc:  # noqa: BLE001 - any template failure is the template's error
         raise template_error(exc, template.html_file) from None
 
