@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck docx-templates packaging-check readme clean
+.PHONY: demo test lint typecheck docx-templates packaging-check readme bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,7 @@ clean:
 # Rewrite the README's field reference from the models.
 readme: $(STAMP)
 	$(BIN)/python -c "from pathlib import Path; from toolkit.reference import update_readme; p = Path('README.md'); p.write_text(update_readme(p.read_text()))"
+
+# Speed and memory as ratios measured in one run (not a test: targets, not assertions).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,20 @@ def _has_explicit_tag(event: Any) -> bool:
     return False
 
 
+_FILES: dict[Path, tuple[int, bytes]] = {}
+
+
+def read_cached(path: Path) -> bytes:
+    """A template file or picture, read once per process while it stays unchanged."""
+    stamp = path.stat().st_mtime_ns
+    cached = _FILES.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, path.read_bytes())
+        if len(_FILES) < 256:
+            _FILES[path] = cached
+    return cached[1]
+
+
 def read_text(path: Path, *, limit: int = MAX_YAML_BYTES) -> str:
     """Read a UTF-8 text file (BOM allowed) with a size bound, as an `InputError` on failure."""
     try:
@@ -145,12 +160,41 @@ def read_text(path: Path, *, limit: int = MAX_YAML_BYTES) -> str:
         ) from None
 
 
+_PARSED: dict[tuple[Path, int, int], tuple[Any, dict[Path_, int], list[Problem]]] = {}
+
+
 def load_yaml(path: Path, *, collect: list[Problem] | None = None) -> Loaded:
     """Parse one YAML document strictly; raise `InputError` listing every problem found.
 
     With `collect`, problems that still leave usable data (duplicate keys, anchors, tags) are
-    appended to it instead, so the caller can report them with its own.
+    appended to it instead, so the caller can report them with its own. A file parsed before
+    and unchanged since is not parsed again (a batch reads its document and campaign once).
     """
+    try:
+        stat = path.stat()
+        key: tuple[Path, int, int] | None = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _PARSED:
+        data, lines, problems = _PARSED[key]
+        return _finish(Loaded(path, copy.deepcopy(data), dict(lines)), list(problems), collect)
+    loaded, problems = _parse(path)
+    if key is not None and len(_PARSED) < 64:
+        _PARSED[key] = (copy.deepcopy(loaded.data), dict(loaded.lines), list(problems))
+    return _finish(loaded, problems, collect)
+
+
+def _finish(loaded: Loaded, problems: list[Problem], collect: list[Problem] | None) -> Loaded:
+    if problems and collect is None:
+        raise InputError(problems=sorted(problems, key=lambda p: p.line or 0))
+    if collect is not None:
+        collect.extend(
+            Problem(loaded.file, p.line, p.field, p.message, p.warning) for p in problems
+        )
+    return loaded
+
+
+def _parse(path: Path) -> tuple[Loaded, list[Problem]]:
     text = read_text(path)
     problems: list[Problem] = []
     try:
@@ -186,11 +230,7 @@ def load_yaml(path: Path, *, collect: list[Problem] | None = None) -> Loaded:
     loaded = Loaded(path, None)
     if node is not None:
         loaded.data = _to_python(node, (), loaded, problems)
-    if problems and collect is None:
-        raise InputError(problems=sorted(problems, key=lambda p: p.line or 0))
-    if collect is not None:
-        collect.extend(problems)
-    return loaded
+    return loaded, problems
 
 
 def _to_python(node: Node, path: Path_, loaded: Loaded, problems: list[Problem]) -> Any:

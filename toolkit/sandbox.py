@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.environment import Environment
@@ -45,6 +45,21 @@ class _DataOnlyEnvironment(ImmutableSandboxedEnvironment):
     would build huge values (`"x" * 10**9`)."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    # docxtpl compiles each part of a Word template from a string on every render; the
+    # compiled code is the same for the same text, so a batch compiles each part once.
+    _compiled: ClassVar[dict[tuple[str, bool], Any]] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if not isinstance(source, str) or template_class is not None:
+            return super().from_string(source, globals, template_class)
+        key = (source, bool(self.autoescape))
+        code = self._compiled.get(key)
+        if code is None:
+            code = self.compile(source)
+            if len(self._compiled) < 64:
+                self._compiled[key] = code
+        return self.template_class.from_code(self, code, self.make_globals(globals), None)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not isinstance(obj, _PLAIN):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
@@ -12,6 +13,7 @@ from markdown_it.token import Token
 
 from toolkit.clock import creation_date
 from toolkit.context import DocumentContext, ImageRef, PrintSetup
+from toolkit.loader import read_cached
 from toolkit.markdown import block_tokens
 from toolkit.render.jinja_errors import template_error
 from toolkit.render.pdf import fill_in_blank
@@ -23,10 +25,35 @@ if TYPE_CHECKING:
     from docx.oxml.xmlchemy import BaseOxmlElement
     from docx.text.paragraph import Paragraph
     from docxtpl import DocxTemplate
-    from docxtpl.subdoc import Subdoc
 
 # The colour the built-in Word templates use for accents; swapped for the campaign colour.
 TEMPLATE_ACCENT = "B3121B"
+
+
+class WordBlock:
+    """Paragraphs for a docxtpl `{{p ...}}` tag, built straight in XML: docxtpl's own
+    subdocuments open a whole Word package each time, which a batch cannot afford."""
+
+    def __init__(self) -> None:
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        self._body = parse_xml(f"<w:body {nsdecls('w', 'r')}/>")
+
+    def add_paragraph(self) -> Paragraph:
+        from docx.text.paragraph import Paragraph
+
+        # No story part of its own: docxtpl copies these paragraphs into the template's.
+        return Paragraph(self._body.add_p(), None)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        from lxml import etree
+
+        xml = etree.tostring(self._body, encoding="unicode")
+        return re.sub(r"</?w:body[^>]*>", "", xml)
+
+    def __html__(self) -> str:
+        return str(self)
 
 
 class MarkdownToWord:
@@ -36,18 +63,19 @@ class MarkdownToWord:
         self.tpl = tpl
         self.master: WordDocument = tpl.get_docx()
         self.accent = accent
+        self._style_ids: dict[str, str | None] = {}
 
     # -- filters the DOCX template calls ------------------------------------------------
-    def markdown(self, text: str | None, style: str = "Normal") -> Subdoc:
+    def markdown(self, text: str | None, style: str = "Normal") -> WordBlock:
         """A block of Markdown as Word paragraphs in the template's paragraph `style`."""
-        subdoc = self.tpl.new_subdoc()
+        subdoc = WordBlock()
         if text:
             self._blocks(subdoc, block_tokens(text), depth=0, plain_style=style)
         return subdoc
 
-    def numbered_list(self, items: list[str]) -> Subdoc:
+    def numbered_list(self, items: list[str]) -> WordBlock:
         """Markdown items as one Word numbered list that starts again at 1."""
-        subdoc = self.tpl.new_subdoc()
+        subdoc = WordBlock()
         num_id = self._restarted_num("List Number")
         for item in items:
             self._blocks(subdoc, block_tokens(item), depth=1, number=num_id)
@@ -55,12 +83,12 @@ class MarkdownToWord:
 
     def name_columns(
         self, people: list[dict[str, str]], columns: int = 1, run_in: bool = False
-    ) -> Subdoc:
+    ) -> WordBlock:
         """Signatories in a Word section of `columns` columns: a paragraph each, or (`run_in`)
         one paragraph with the names running on, for lists of hundreds."""
         from docx.shared import Pt
 
-        subdoc = self.tpl.new_subdoc()
+        subdoc = WordBlock()
         columns = max(1, min(int(columns), 4))
         if columns > 1:
             # A section's layout lives in its last paragraph: close the one-column part above.
@@ -108,7 +136,7 @@ class MarkdownToWord:
     # -- block level -----------------------------------------------------------------------
     def _blocks(
         self,
-        subdoc: Subdoc,
+        subdoc: WordBlock,
         tokens: list[Token],
         depth: int,
         number: int | None = None,
@@ -142,9 +170,15 @@ class MarkdownToWord:
                 self._set_style(paragraph, style, num_id)
                 self._inline(paragraph, token.children or [])
 
+    def _style_id(self, style_name: str) -> str | None:
+        if style_name not in self._style_ids:
+            styles = self.master.styles
+            found = styles[style_name].style_id if style_name in styles else None
+            self._style_ids[style_name] = found
+        return self._style_ids[style_name]
+
     def _set_style(self, paragraph: Paragraph, style_name: str, num_id: int | None) -> None:
-        styles = self.master.styles
-        style_id = styles[style_name].style_id if style_name in styles else None
+        style_id = self._style_id(style_name)
         ppr = paragraph._p.get_or_add_pPr()
         if style_id and style_name != "Normal":
             ppr.style = style_id
@@ -263,12 +297,15 @@ def _list_style(base: str, level: int) -> str:
     return base if level == 0 else f"{base} {level + 1}"
 
 
+_DOCX_RENDERS = 0
+
+
 def render_docx(context: DocumentContext, template: Template) -> bytes:
     """Fill the template's DOCX with the context, in the sandbox, and return the file's bytes."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage, RichText
 
-    tpl = DocxTemplate(str(template.docx_file))
+    tpl = DocxTemplate(io.BytesIO(read_cached(template.docx_file)))
     accent = str(context.values["campaign"]["colour"]).lstrip("#").upper()
     if len(accent) == 3:
         accent = "".join(c * 2 for c in accent)
@@ -324,7 +361,33 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
     _set_properties(document, context)
     buffer = io.BytesIO()
     tpl.save(buffer)
-    return buffer.getvalue()
+    data = fixed_zip_dates(buffer.getvalue())
+    # docxtpl leaves reference cycles behind; collect now and then so long batches stay flat.
+    global _DOCX_RENDERS
+    _DOCX_RENDERS += 1
+    if _DOCX_RENDERS % 25 == 0:
+        import gc
+
+        gc.collect()
+    return data
+
+
+def fixed_zip_dates(docx: bytes) -> bytes:
+    """The same DOCX with every zip entry dated by the build's date, so that with
+    `SOURCE_DATE_EPOCH` two builds of the same input are byte for byte the same."""
+    import zipfile
+
+    when = creation_date()
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(entry.filename))
+    return output.getvalue()
 
 
 def _apply_accent(document: WordDocument, accent: str) -> None:

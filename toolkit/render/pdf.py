@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -15,6 +16,7 @@ from toolkit.clock import creation_date
 from toolkit.context import DocumentContext, ImageRef
 from toolkit.errors import Problem, RenderError
 from toolkit.fonts import FONTS, font_face_css
+from toolkit.loader import read_cached
 from toolkit.markdown import to_html
 from toolkit.render.jinja_errors import template_error
 from toolkit.sandbox import make_environment, time_limit
@@ -78,10 +80,12 @@ def qr_code(link: str | None, size_mm: float = 25) -> Markup:
     ).format(data, size, size, link)
 
 
-def render_html(context: DocumentContext, template: Template) -> str:
-    """Fill the template's HTML with the context, in the sandbox."""
-    env = make_environment(
-        template.folder,
+@lru_cache(maxsize=32)
+def _html_environment(folder: Path) -> Any:
+    """One sandboxed environment per template folder and process: Jinja keeps each template
+    compiled in it, so a batch compiles once."""
+    return make_environment(
+        folder,
         filters={
             "markdown": markdown,
             "numbered_list": numbered_list,
@@ -90,6 +94,23 @@ def render_html(context: DocumentContext, template: Template) -> str:
             "qr_code": qr_code,
         },
     )
+
+
+@lru_cache(maxsize=1)
+def _shipped_fonts() -> tuple[Any, Any]:
+    """The shipped fonts, loaded once per process: the FontConfiguration WeasyPrint reuses
+    across documents and the `@font-face` stylesheet registered in it."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    fetcher = local_fetcher([FONTS], [])
+    return font_config, CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)
+
+
+def render_html(context: DocumentContext, template: Template) -> str:
+    """Fill the template's HTML with the context, in the sandbox."""
+    env = _html_environment(template.folder)
     values = {
         **context.values,
         "meta": {
@@ -127,16 +148,14 @@ class _WeasyPrintLog(logging.Handler):
 def render_pdf(context: DocumentContext, template: Template) -> bytes:
     """Render the document to PDF bytes; a refused resource or a WeasyPrint error fails it."""
     html = render_html(context, template)
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import HTML
 
     fetcher = local_fetcher([template.folder.resolve(), FONTS], context.allowed_files)
     log = _WeasyPrintLog()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(log)
     try:
-        font_config = FontConfiguration()
-        fonts = CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)
+        font_config, fonts = _shipped_fonts()
         document = HTML(
             string=html, base_url=template.folder.resolve().as_uri() + "/", url_fetcher=fetcher
         )
@@ -198,7 +217,7 @@ def local_fetcher(folders: list[Path], files: list[Path]) -> Any:
                 if (inside or path in files) and path.is_file():
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                     return URLFetcherResponse(
-                        url, body=path.read_bytes(), headers={"Content-Type": kind}
+                        url, body=read_cached(path), headers={"Content-Type": kind}
                     )
             self.refused.append(url)
             raise ValueError(f"unionkit does not load {url}")

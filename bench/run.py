@@ -1,0 +1,206 @@
+"""`make bench`: mail-merge speed and memory as ratios measured in one run on this machine.
+
+Every figure is a ratio of two timings (or memory peaks) taken here, now, so the numbers
+compare unionkit with the floor of its own route rather than with another machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "zhanaozen"
+PYTHON = sys.executable
+ROWS = 200
+
+TARGETS = {
+    "pdf_vs_bare_weasyprint": ("PDF per document ÷ bare WeasyPrint, fonts reused", "<=", 1.15),
+    "docx_vs_bare_docxtpl": ("DOCX per document ÷ bare docxtpl", "<=", 1.25),
+    "jobs2_speedup": ("--jobs 2 speed-up over --jobs 1", ">=", 1.7),
+    "rerun_vs_first": ("unchanged re-run ÷ first run", "<=", 0.05),
+    "rss_600_vs_100": ("peak memory at 600 documents ÷ at 100", "<=", 1.2),
+    "help_vs_import": ("`unionkit -h` ÷ `import click, yaml`", "<=", 1.5),
+}
+
+
+def workspace(folder: Path, rows: int) -> tuple[Path, Path]:
+    """The example resolution, its campaign, and a table of `rows` branches."""
+    for name in ("campaign.yaml", "logo.png", "model-resolution.yaml"):
+        shutil.copy(EXAMPLE / name, folder / name)
+    table = folder / f"branches-{rows}.csv"
+    with table.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["branch.name", "branch.union", "branch.meeting_date"])
+        for n in range(rows):
+            union = ("RMT", "Unite", "GMB", "Unison")[n % 4]
+            writer.writerow([f"Branch {n:03d}", union, f"2013-12-{n % 28 + 1:02d}"])
+    return folder / "model-resolution.yaml", table
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def unionkit(*args: str | Path) -> list[str]:
+    return [PYTHON, "-m", "toolkit", *map(str, args)]
+
+
+BARE_PDF = """
+import sys, pickle
+from weasyprint import HTML, CSS
+from weasyprint.text.fonts import FontConfiguration
+from toolkit.fonts import font_face_css
+from toolkit.render.pdf import local_fetcher
+from toolkit.fonts import FONTS
+pages, base, files = pickle.load(open(sys.argv[1], "rb"))
+fetcher = local_fetcher([FONTS, base], files)
+fonts = FontConfiguration()
+css = CSS(string=font_face_css(), font_config=fonts, url_fetcher=fetcher)
+for html in pages:
+    # Tagged like unionkit's own PDFs, so both loops make the same file.
+    HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+        stylesheets=[css], font_config=fonts, pdf_tags=True
+    )
+"""
+
+BARE_DOCX = """
+import io, sys, pickle
+from docxtpl import DocxTemplate
+from jinja2 import Environment
+contexts, template = pickle.load(open(sys.argv[1], "rb"))
+from docxtpl import RichText
+from markupsafe import Markup
+env = Environment(autoescape=True)
+paragraph = Markup('<w:p><w:r><w:t>text</w:t></w:r></w:p>')
+for name in ("markdown", "numbered_list", "name_columns"):
+    env.filters[name] = lambda value, *args: paragraph
+env.filters["fill_in"] = lambda value, *args: RichText(str(value))
+for name in ("image", "qr_code"):
+    env.filters[name] = lambda value, *args: ""
+for values in contexts:
+    tpl = DocxTemplate(template)
+    tpl.render(values, jinja_env=env, autoescape=True)
+    tpl.save(io.BytesIO())
+"""
+
+
+def floors(document: Path, table: Path, folder: Path) -> tuple[float, float]:
+    """Seconds for the bare WeasyPrint and bare docxtpl loops over the same rows."""
+    import pickle
+
+    from toolkit.build import check
+    from toolkit.data import read_data
+    from toolkit.render.pdf import render_html
+
+    _, rows = read_data(table)
+    pages, contexts = [], []
+    template = None
+    for row in rows:
+        loaded, context = check(document, None, row)
+        template = loaded.template
+        pages.append(render_html(context, loaded.template))
+        plain = {k: v for k, v in context.values.items() if k != "campaign"}
+        plain["campaign"] = {**context.values["campaign"], "logo": None}
+        plain["sections"] = [
+            {**s, "points": "\n".join(s["points"])} for s in context.values["sections"]
+        ]
+        contexts.append(plain)
+    assert template is not None
+    pdf_input, docx_input = folder / "pdf.pickle", folder / "docx.pickle"
+    files = [(folder / "logo.png").resolve()]
+    pdf_input.write_bytes(pickle.dumps((pages, template.folder.resolve(), files)))
+    docx_input.write_bytes(pickle.dumps((contexts, str(template.docx_file))))
+    bare_pdf = timed([PYTHON, "-c", BARE_PDF, str(pdf_input)])
+    bare_docx = timed([PYTHON, "-c", BARE_DOCX, str(docx_input)])
+    return bare_pdf, bare_docx
+
+
+def peak_rss_kib(command: list[str]) -> int:
+    probe = textwrap.dedent(
+        f"""
+        import resource, subprocess
+        subprocess.run({command!r}, check=True, capture_output=True)
+        print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        """
+    )
+    result = subprocess.run([PYTHON, "-c", probe], check=True, capture_output=True, text=True)
+    return int(result.stdout.strip())
+
+
+def median_time(command: list[str], runs: int = 7) -> float:
+    return statistics.median(timed(command) for _ in range(runs))
+
+
+def main() -> int:
+    results: dict[str, float] = {}
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        document, table = workspace(folder, ROWS)
+        out = folder / "out"
+        one = unionkit("build", document, "--data", table, "-o", out, "-q", "--force", "-j", "1")
+        pdf_seconds = timed([*one, "-f", "pdf"])
+        docx_seconds = timed([*one, "-f", "docx"])
+        bare_pdf, bare_docx = floors(document, table, folder)
+        results["pdf_vs_bare_weasyprint"] = pdf_seconds / bare_pdf
+        results["docx_vs_bare_docxtpl"] = docx_seconds / bare_docx
+        figures |= {"pdf_s": pdf_seconds, "bare_pdf_s": bare_pdf}
+        figures |= {"docx_s": docx_seconds, "bare_docx_s": bare_docx}
+
+        first = timed(one)
+        both = unionkit("build", document, "--data", table, "-o", out, "-q")
+        rerun = timed([*both, "-j", "1"])
+        two = timed(
+            [*unionkit("build", document, "--data", table, "-o", out, "-q", "--force", "-j", "2")]
+        )
+        results["jobs2_speedup"] = first / two
+        results["rerun_vs_first"] = rerun / first
+        figures |= {"jobs1_s": first, "jobs2_s": two, "rerun_s": rerun}
+
+        _, small = workspace(folder, 100)
+        _, large = workspace(folder, 600)
+        rss_100 = peak_rss_kib(
+            unionkit("build", document, "--data", small, "-o", folder / "o100", "-q", "-j", "1")
+        )
+        rss_600 = peak_rss_kib(
+            unionkit("build", document, "--data", large, "-o", folder / "o600", "-q", "-j", "1")
+        )
+        results["rss_600_vs_100"] = rss_600 / rss_100
+        figures |= {"rss_100_kib": rss_100, "rss_600_kib": rss_600}
+
+    help_s = median_time(unionkit("-h"))
+    import_s = median_time([PYTHON, "-c", "import click, yaml"])
+    results["help_vs_import"] = help_s / import_s
+    figures |= {"help_s": help_s, "import_click_yaml_s": import_s}
+
+    print(f"{'ratio':<52} {'measured':>9}  target   met")
+    met_all = True
+    report = {}
+    for key, (label, sense, target) in TARGETS.items():
+        value = results[key]
+        met = value <= target if sense == "<=" else value >= target
+        met_all &= met
+        print(f"{label:<52} {value:>9.3f}  {sense} {target:<5} {'yes' if met else 'NO'}")
+        report[key] = {"label": label, "value": round(value, 4), "target": f"{sense} {target}",
+                       "met": met}  # fmt: skip
+    print(f"\n{ROWS} documents a batch; raw figures: "
+          + ", ".join(f"{k}={v:.3f}" for k, v in figures.items()))  # fmt: skip
+    out_file = ROOT / "bench" / "results.json"
+    out_file.write_text(json.dumps({"ratios": report, "figures": figures}, indent=2) + "\n")
+    print(f"written to {out_file.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
