@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
@@ -178,14 +180,20 @@ class MarkdownToWord:
         return self._style_ids[style_name]
 
     def _set_style(self, paragraph: Paragraph, style_name: str, num_id: int | None) -> None:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        # A fresh paragraph: pStyle then numPr is the schema's order, so append directly
+        # (python-docx's ordered inserts cost more than the rest of the paragraph).
         style_id = self._style_id(style_name)
         ppr = paragraph._p.get_or_add_pPr()
         if style_id and style_name != "Normal":
-            ppr.style = style_id
+            ppr.append(OxmlElement("w:pStyle", {qn("w:val"): style_id}))
         if num_id is not None:
-            num_pr = ppr.get_or_add_numPr()
-            num_pr.get_or_add_ilvl().val = 0
-            num_pr.get_or_add_numId().val = num_id
+            numbering = OxmlElement("w:numPr")
+            numbering.append(OxmlElement("w:ilvl", {qn("w:val"): "0"}))
+            numbering.append(OxmlElement("w:numId", {qn("w:val"): str(num_id)}))
+            ppr.append(numbering)
 
     def _restarted_num(self, style_name: str) -> int | None:
         """A new Word list instance of the style's numbering, restarting at 1."""
@@ -360,8 +368,9 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
     _set_language(document, context.language)
     _set_properties(document, context)
     buffer = io.BytesIO()
-    tpl.save(buffer)
-    data = fixed_zip_dates(buffer.getvalue())
+    with fixed_zip_dates():
+        tpl.save(buffer)
+    data = buffer.getvalue()
     # docxtpl leaves reference cycles behind; collect now and then so long batches stay flat.
     global _DOCX_RENDERS
     _DOCX_RENDERS += 1
@@ -372,22 +381,29 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
     return data
 
 
-def fixed_zip_dates(docx: bytes) -> bytes:
-    """The same DOCX with every zip entry dated by the build's date, so that with
-    `SOURCE_DATE_EPOCH` two builds of the same input are byte for byte the same."""
+@contextmanager
+def fixed_zip_dates() -> Iterator[None]:
+    """While saving, date every zip entry by the build's date instead of the clock, so that
+    with `SOURCE_DATE_EPOCH` two builds of the same input are byte for byte the same."""
     import zipfile
+
+    from docx.opc import phys_pkg
 
     when = creation_date()
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    source = zipfile.ZipFile(io.BytesIO(docx))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(entry.filename))
-    return output.getvalue()
+    original = phys_pkg._ZipPkgWriter.write
+
+    def write(self: Any, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zipf.writestr(info, blob)
+
+    phys_pkg._ZipPkgWriter.write = write  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        phys_pkg._ZipPkgWriter.write = original  # type: ignore[method-assign]
 
 
 def _apply_accent(document: WordDocument, accent: str) -> None:

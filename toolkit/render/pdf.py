@@ -186,6 +186,18 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
         for record in log.records
         if record.levelno < logging.ERROR and "HarfBuzz" not in record.getMessage()
     )
+    if any("HarfBuzz" in record.getMessage() for record in log.records) and _first_time():
+        context.warnings.append(
+            Problem(
+                "unionkit",
+                None,
+                "",
+                "the HarfBuzz subsetter (libharfbuzz-subset) is missing, so PDFs take about four"
+                " times longer to make: install it (Debian/Ubuntu: apt install"
+                " libharfbuzz-subset0)",
+                warning=True,
+            )
+        )
     assert isinstance(pdf, bytes)
     if context.print.per_sheet > 1:
         from toolkit.render.impose import impose_on_sheet
@@ -198,8 +210,28 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
     return pdf
 
 
+_WARNED: list[bool] = []
+
+
+def _first_time() -> bool:
+    """True once per process, for warnings a batch should see once, not per document."""
+    if _WARNED:
+        return False
+    _WARNED.append(True)
+    return True
+
+
 def local_fetcher(folders: list[Path], files: list[Path]) -> Any:
-    """A WeasyPrint URL fetcher that reads `data:` URLs, files in `folders` and `files` only."""
+    """A WeasyPrint URL fetcher that reads `data:` URLs, files in `folders` and `files` only.
+    Fetchers are kept per process (making one builds a whole urllib opener); each use starts
+    with an empty list of what it refused."""
+    fetcher = _fetcher(tuple(folders), tuple(files))
+    fetcher.refused.clear()
+    return fetcher
+
+
+@lru_cache(maxsize=64)
+def _fetcher(folders: tuple[Path, ...], files: tuple[Path, ...]) -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalFetcher(URLFetcher):  # type: ignore[misc]
