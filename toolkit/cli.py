@@ -23,6 +23,26 @@ PDF_VARIANT_CHOICES = [
 ]  # fmt: skip
 
 
+# Options `build` and `watch` share.
+format_option = click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["pdf", "docx"]),
+    help="Only this format (repeat for both). Default: pdf and docx.",
+)
+out_option = click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder to write into.",
+)
+
+
 def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
@@ -51,23 +71,8 @@ def main() -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(["pdf", "docx"]),
-    help="Only this format (repeat for both). Default: pdf and docx.",
-)
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder to write into.",
-)
+@format_option
+@out_option
 @click.option(
     "--per-sheet",
     type=click.IntRange(1, 4),
@@ -214,6 +219,7 @@ def _plan_data(work: list[Job], table: Path, name_by: str | None) -> tuple[list[
 
 
 def _print_problems(exc: Exception) -> None:
+    """Print a `UnionkitError`'s problems, one line each."""
     for problem in getattr(exc, "problems", []):
         click.echo(problem.format(), err=True)
 
@@ -275,8 +281,7 @@ def check(paths: tuple[Path, ...]) -> None:
 
 def _fail(exc: Exception) -> None:
     """Print a `UnionkitError`'s problems and exit 1."""
-    for problem in getattr(exc, "problems", []):
-        click.echo(problem.format(), err=True)
+    _print_problems(exc)
     sys.exit(1)
 
 
@@ -377,22 +382,8 @@ def preview(file: Path, page: int, dpi: int, out_file: Path | None) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(["pdf", "docx"]),
-    help="Only this format (repeat for both). Default: pdf and docx.",
-)
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-)
+@format_option
+@out_option
 def watch(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path) -> None:
     """Build documents, then build them again each time you save one of their files.
 
@@ -442,8 +433,7 @@ def signatories(files: tuple[Path, ...], out_file: Path | None) -> None:
         try:
             found, read_warnings = read_signatories(path)
         except UnionkitError as exc:
-            for problem in exc.problems:
-                click.echo(problem.format(), err=True)
+            _print_problems(exc)
             failed = True
             continue
         click.echo(f"{path}: {_count(len(found), 'row', 'rows')} read")

@@ -32,12 +32,21 @@ def dependencies(document: LoadedDocument, context: DocumentContext) -> list[Pat
     return files
 
 
+_FOLDERS: dict[tuple[Path, tuple[tuple[str, int, int], ...]], str] = {}
+
+
 def _folder_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """A fingerprint of a template folder's files, hashed again only when one changes."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    key = (folder, stamps)
+    if key not in _FOLDERS:
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+        _FOLDERS[key] = digest.hexdigest()
+    return _FOLDERS[key]
 
 
 def input_digest(

@@ -127,8 +127,8 @@ def read_cached(path: Path) -> bytes:
     return cached[1]
 
 
-def read_text(path: Path, *, limit: int = MAX_YAML_BYTES) -> str:
-    """Read a UTF-8 text file (BOM allowed) with a size bound, as an `InputError` on failure."""
+def read_bounded(path: Path, limit: int = MAX_YAML_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` of them; any failure is an `InputError`."""
     try:
         if not path.exists():
             raise FileNotFoundError(path)
@@ -151,6 +151,12 @@ def read_text(path: Path, *, limit: int = MAX_YAML_BYTES) -> str:
         raise InputError("is a folder, not a file", file=path) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", file=path) from None
+    return raw
+
+
+def read_text(path: Path, *, limit: int = MAX_YAML_BYTES) -> str:
+    """Read a UTF-8 text file (BOM allowed) with a size bound, as an `InputError` on failure."""
+    raw = read_bounded(path, limit)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import InputError
-from toolkit.loader import MAX_YAML_BYTES, clean_text, load_yaml
+from toolkit.loader import MAX_YAML_BYTES, clean_text, load_yaml, read_bounded
 
 MAX_TABLE_BYTES = MAX_YAML_BYTES
 MAX_ROWS = 5_000  # a campaign's biggest list is a few thousand; far more is a mistake
@@ -104,20 +104,6 @@ def decode(raw: bytes, path: Path) -> str:
     return str(best)
 
 
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise InputError("file not found: check the name and the folder", file=path)
-    if not path.is_file():
-        raise InputError("is not a regular file", file=path)
-    with path.open("rb") as stream:
-        raw = stream.read(MAX_TABLE_BYTES + 1)
-    if len(raw) > MAX_TABLE_BYTES:
-        raise InputError(
-            f"file is more than the {MAX_TABLE_BYTES // 1024} KiB allowed", file=path, line=1
-        )
-    return raw
-
-
 def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]] | None = None) -> Table:
     """Rows of a CSV, TSV or YAML list, with columns renamed to the keys of `aliases`.
 
@@ -127,7 +113,7 @@ def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]] | None = None)
     """
     if path.suffix.lower() in (".yaml", ".yml"):
         return _read_yaml_rows(path, aliases)
-    text = decode(_read_bytes(path), path)
+    text = decode(read_bounded(path, MAX_TABLE_BYTES), path)
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise InputError("the file is empty: its first line should name the columns", file=path)

@@ -127,8 +127,21 @@ def copy_template(name: str, destination: Path) -> Path:
     return destination
 
 
+_READ: dict[tuple[Path, bool, int], Template] = {}
+
+
 def read_template(folder: Path, *, builtin: bool = False) -> Template:
-    """Read and check a template folder's manifest."""
+    """Read and check a template folder's manifest (once per process while it is unchanged)."""
+    try:
+        key = (folder, builtin, (folder / MANIFEST).stat().st_mtime_ns)
+    except OSError:
+        return _read_template(folder, builtin=builtin)
+    if key not in _READ:
+        _READ[key] = _read_template(folder, builtin=builtin)
+    return _READ[key]
+
+
+def _read_template(folder: Path, *, builtin: bool = False) -> Template:
     manifest_file = folder / MANIFEST
     if not manifest_file.is_file():
         raise TemplateError(f"not a template folder: it has no {MANIFEST}", file=folder)
