@@ -12,12 +12,10 @@ from toolkit.clock import creation_date
 from toolkit.document import LoadedDocument, Place
 from toolkit.errors import InputError, Problem
 from toolkit.markdown import first_paragraph, to_plain
-from toolkit.messages import count_text, labels_for
+from toolkit.messages import BABEL_LOCALE, count_text, labels_for
 from toolkit.model import Leaflet, Letter, Resolution, SignOnSheet
 from toolkit.signatories import Signatory, group_signatories
 
-# Babel's locale per document language; British usage for English ("16 December 2013").
-_BABEL_LOCALE = {"en": "en_GB", "ru": "ru", "kk": "kk", "uk": "uk", "fr": "fr"}
 _WORD = re.compile(r"\w", re.UNICODE)
 MAX_LOGO_PIXELS = 2000 * 2000
 MAX_IMAGE_PIXELS = 40_000_000  # a 300 dpi A4 photograph is 8.7 million
@@ -75,7 +73,7 @@ def format_date(value: date, language: str, *, with_weekday: bool = False) -> st
     2013" when the weekday helps, as on a leaflet)."""
     from babel.dates import format_date as babel_format_date
 
-    locale = _BABEL_LOCALE[language]
+    locale = BABEL_LOCALE[language]
     text = str(babel_format_date(value, format="long", locale=locale))
     if with_weekday:
         weekday = str(babel_format_date(value, format="EEEE", locale=locale))
@@ -89,7 +87,7 @@ def format_time(value: str, language: str) -> str:
 
     hours, minutes = (int(part) for part in value.split(":"))
     return str(
-        babel_format_time(time(hours, minutes), format="short", locale=_BABEL_LOCALE[language])
+        babel_format_time(time(hours, minutes), format="short", locale=BABEL_LOCALE[language])
     )
 
 

@@ -10,8 +10,9 @@ from toolkit.loader import load_yaml
 
 CATALOGUES = Path(__file__).resolve().parent / "messages"
 Entry = str | dict[str, str]
-# Babel's plural category per language, for words like "signatories" that change with the count.
-_BABEL_LOCALE = {"en": "en_GB", "ru": "ru", "kk": "kk", "uk": "uk", "fr": "fr"}
+# Babel's locale per document language: dates, numbers and plural forms ("600 подписей");
+# British usage for English ("16 December 2013").
+BABEL_LOCALE = {"en": "en_GB", "ru": "ru", "kk": "kk", "uk": "uk", "fr": "fr"}
 
 
 @cache
@@ -40,10 +41,10 @@ def count_text(language: str, key: str, count: int) -> str:
     from babel.numbers import format_decimal
 
     entry = catalogue(language)[key]
-    number = format_decimal(count, locale=_BABEL_LOCALE[language])
+    number = format_decimal(count, locale=BABEL_LOCALE[language])
     if isinstance(entry, str):
         return entry.format(count=number)
-    form = Locale.parse(_BABEL_LOCALE[language]).plural_form(count)
+    form = Locale.parse(BABEL_LOCALE[language]).plural_form(count)
     return entry.get(form, entry["other"]).format(count=number)
 
 
