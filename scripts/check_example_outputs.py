@@ -18,7 +18,7 @@ def main(out: Path) -> int:
     examples = Path(__file__).resolve().parent.parent / "examples"
     failures = 0
     for job in plan([examples], out):
-        title = " ".join(check(job.source)[0].model.title.split())  # type: ignore[attr-defined]
+        title = " ".join(check(job.source)[1].title.split())
         pdf, word = job.stem.with_suffix(".pdf"), job.stem.with_suffix(".docx")
         pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
         docx_text = " ".join(p.text for p in docx.Document(str(word)).paragraphs)
