@@ -184,3 +184,34 @@ def test_an_unknown_language_names_the_five(
     assert re.search(r"motion\.yaml:2: language: .*en, ru, kk, uk,? (or )?fr", run.stderr), (
         run.stderr
     )
+
+
+def test_letters_sheets_and_leaflets_speak_the_language_too(
+    cli: Callable[..., Run], write: Callable[[str, str], Path], tmp_path: Path
+) -> None:
+    letter = write(
+        "letter.yaml",
+        "template: letter\nlanguage: ru\ndate: 2013-12-16\nsubject: Свободу нефтяникам\n"
+        "body: Мы требуем освободить заключённых.\n"
+        "signatories:\n  - name: Кирилл Соколов\n    group: Профсоюзы\n"
+        "  - name: Айгерим Нурланқызы\n    group: Профсоюзы\n",
+    )
+    sheet = write("sheet.yaml", "template: sign-on-sheet\nlanguage: ru\nletter: letter.yaml\n")
+    leaflet = write(
+        "leaflet.yaml",
+        "template: leaflet\nlanguage: kk\nheadline: Әділдік\n"
+        "events:\n  - date: 2013-12-16\n    time: '10:00'\n",
+    )
+    run = cli("build", letter, sheet, leaflet, "-o", tmp_path / "out")
+    assert run.exit_code == 0, run.stderr
+    for suffix in ("pdf", "docx"):
+        read = pdf_text if suffix == "pdf" else docx_text
+        letter_text = squash(read(tmp_path / "out" / f"letter.{suffix}")).casefold()
+        assert "открытое письмо" in letter_text and "16 декабря 2013 г." in letter_text
+        assert "2 подписи" in letter_text and "профсоюзы (2 подписи)" in letter_text
+        assert "с уважением," in letter_text and "yours sincerely" not in letter_text
+        sheet_text = squash(read(tmp_path / "out" / f"sheet.{suffix}")).casefold()
+        assert "лист для подписей" in sheet_text and "подпись" in sheet_text
+        assert "signature" not in sheet_text and "organisation" not in sheet_text
+        leaflet_text = squash(read(tmp_path / "out" / f"leaflet.{suffix}"))
+        assert "2013 ж. 16 желтоқсан" in leaflet_text and "December" not in leaflet_text
