@@ -5,14 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.build import Outcome, Settings, build_one, plan
+from toolkit.build import Outcome, Settings, build_one, check, plan
 
 
 def watched_folders(paths: list[Path], out_dir: Path) -> list[Path]:
-    """Folders whose changes matter: the documents' own (campaign files, signatories,
-    pictures and local templates live there or below) and the folders named."""
+    """Folders whose changes matter: the folders named and the documents' own, plus the
+    folders of every file a document uses (a campaign file in a parent folder, a local
+    template folder)."""
+    from toolkit.errors import UnionkitError
+    from toolkit.incremental import dependencies
+
     folders = {(p if p.is_dir() else p.parent).resolve() for p in paths}
-    return sorted(folders)
+    for job in plan(paths, out_dir):
+        try:
+            document, context = check(job.source)
+        except UnionkitError:
+            continue  # its errors are shown by the build; its own folder is watched
+        folders |= {path.parent.resolve() for path in dependencies(document, context)}
+        if not document.template.builtin:
+            folders.add(document.template.folder.resolve())
+    # Watching a folder covers the folders below it.
+    return sorted(f for f in folders if not any(f != g and f.is_relative_to(g) for g in folders))
 
 
 def watch_and_build(
