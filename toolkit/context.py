@@ -297,19 +297,26 @@ def _sign_on_sheet(doc: LoadedDocument) -> DocumentContext:
 def _logo(doc: LoadedDocument) -> ImageRef:
     """The campaign logo, checked."""
     assert doc.campaign.logo is not None and doc.logo_place is not None
-    image = checked_image(
+    return checked_image(
         doc.campaign.logo,
         doc.campaign_folder,
         doc.logo_place,
         where="the campaign's folder",
         max_pixels=MAX_LOGO_PIXELS,
         svg=False,
+        description=f"Logo: {doc.campaign.name or 'campaign'}",
     )
-    return ImageRef(image.path(), f"Logo: {doc.campaign.name or 'campaign'}")
 
 
 def checked_image(
-    name: str, folder: Path, place: Place, *, where: str, max_pixels: int, svg: bool
+    name: str,
+    folder: Path,
+    place: Place,
+    *,
+    where: str,
+    max_pixels: int,
+    svg: bool,
+    description: str,
 ) -> ImageRef:
     """An image a document names: local, inside `folder`, a sound PNG or JPEG (or SVG) of
     sane size. Anything else is an error at `place`."""
@@ -329,7 +336,7 @@ def checked_image(
         head = path.read_bytes()[: MAX_SVG_BYTES + 1]
         if len(head) > MAX_SVG_BYTES or b"<svg" not in head:
             raise place.problem(f"{name!r} is not an SVG image of sensible size (under 2 MB)")
-        return ImageRef(path)
+        return ImageRef(path, description)
     try:
         with Image.open(path) as image:
             if image.format not in ("PNG", "JPEG"):
@@ -344,7 +351,7 @@ def checked_image(
         raise place.problem(f"{name!r} is not a readable {kinds} image") from None
     except Image.DecompressionBombError:
         raise place.problem(f"{name!r} is far too large an image") from None
-    return ImageRef(path)
+    return ImageRef(path, description)
 
 
 def _leaflet(doc: LoadedDocument) -> DocumentContext:
@@ -362,8 +369,8 @@ def _leaflet(doc: LoadedDocument) -> DocumentContext:
             where="this document's folder",
             max_pixels=MAX_IMAGE_PIXELS,
             svg=True,
+            description=model.headline,
         )
-        image = ImageRef(image.path(), model.headline)
         context.allowed_files.append(image.path())
     options = model.print
     if model.per_sheet > 1 and (

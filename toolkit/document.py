@@ -60,17 +60,33 @@ def is_document(path: Path) -> bool:
 
 def template_kind(path: Path) -> str:
     """The kind of document a YAML file is, from its template (for checking `--data` columns)."""
-    loaded = load_yaml(path)
-    name = loaded.data.get("template") if isinstance(loaded.data, dict) else None
-    if not isinstance(name, str):
-        raise InputError("required: add `template:`", file=path, line=1, field="template")
+    return _template_of(load_yaml(path)).manifest.kind
+
+
+def _template_of(loaded: Loaded) -> Template:
+    """The template a loaded document names, or an `InputError` placed on its `template:`."""
+    path, data = loaded.file, loaded.data
+    if not isinstance(data, dict):
+        raise InputError(
+            "a document is a group of `name: value` lines, starting with `template:`",
+            file=path,
+            line=1,
+        )
+    name = data.get("template")
+    line = loaded.line_of(("template",))
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(
+            "required: add `template: resolution` (or another; see `unionkit templates`)",
+            file=path,
+            line=line,
+            field="template",
+        )
     try:
-        return find_template(name.strip(), path).manifest.kind
+        return find_template(name.strip(), path)
     except UnionkitError as exc:
         raise InputError(
             problems=[
-                p if p.file else Problem(path, loaded.line_of(("template",)), "template", p.message)
-                for p in exc.problems
+                p if p.file else Problem(path, line, "template", p.message) for p in exc.problems
             ]
         ) from None
 
@@ -95,35 +111,11 @@ def load_document(
             problems=sorted(everything, key=lambda p: (p.file != path, str(p.file), p.line or 0))
         )
 
-    if not isinstance(data, dict):
-        raise fail(
-            Problem(
-                path,
-                1,
-                "",
-                "a document is a group of `name: value` lines, starting with `template:`",
-            )
-        )
-    template_name = data.get("template")
-    template_line = loaded.line_of(("template",))
-    if not isinstance(template_name, str) or not template_name.strip():
-        raise fail(
-            Problem(
-                path,
-                template_line,
-                "template",
-                "required: add `template: resolution` (or another; see `unionkit templates`)",
-            )
-        )
     try:
-        template = find_template(template_name.strip(), path)
-    except UnionkitError as exc:
-        raise fail(
-            *(
-                p if p.file else Problem(path, template_line, "template", p.message)
-                for p in exc.problems
-            )
-        ) from None
+        template = _template_of(loaded)
+    except InputError as exc:
+        raise fail(*exc.problems) from None
+    assert isinstance(data, dict)
     model_class = KINDS[template.manifest.kind]
     for key, value in (overrides or {}).items():
         if key in model_class.model_fields:

@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
@@ -254,7 +255,14 @@ class MarkdownToWord:
 
 
 def svg_to_png(path: Path, dpi: int = 200) -> io.BytesIO:
-    """A PNG drawing of an SVG image (WeasyPrint draws it, pdfium turns it into pixels)."""
+    """A PNG drawing of an SVG image, drawn once per process while the file is unchanged
+    (a batch of leaflets shares one picture)."""
+    return io.BytesIO(_svg_png(path.resolve(), path.stat().st_mtime_ns, dpi))
+
+
+@lru_cache(maxsize=16)
+def _svg_png(path: Path, stamp: int, dpi: int) -> bytes:
+    """WeasyPrint draws the SVG, pdfium turns it into pixels."""
     import pypdfium2
     from weasyprint import HTML
 
@@ -279,8 +287,7 @@ def svg_to_png(path: Path, dpi: int = 200) -> io.BytesIO:
     box = ImageChops.difference(page, blank).getbbox()
     picture = io.BytesIO()
     (page.crop(box) if box else page).save(picture, format="PNG")
-    picture.seek(0)
-    return picture
+    return picture.getvalue()
 
 
 class HighlightedRun:
