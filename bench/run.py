@@ -61,10 +61,10 @@ import sys, pickle
 from weasyprint import HTML, CSS
 from weasyprint.text.fonts import FontConfiguration
 from toolkit.fonts import font_face_css
-from toolkit.render.pdf import local_fetcher
+from toolkit.render.pdf import LocalFetcher
 from toolkit.fonts import FONTS
 pages, base, files = pickle.load(open(sys.argv[1], "rb"))
-fetcher = local_fetcher([FONTS, base], files)
+fetcher = LocalFetcher([FONTS, base], files)
 fonts = FontConfiguration()
 css = CSS(string=font_face_css(), font_config=fonts, url_fetcher=fetcher)
 for html in pages:
@@ -107,9 +107,9 @@ def floors(document: Path, table: Path, folder: Path) -> tuple[float, float]:
     pages, contexts = [], []
     template = None
     for row in rows:
-        loaded, context = check(document, None, row)
-        template = loaded.template
-        pages.append(render_html(context, loaded.template))
+        checked = check(document, None, row)
+        context, template = checked.context, checked.document.template
+        pages.append(render_html(context, template))
         plain = {k: v for k, v in context.values.items() if k != "campaign"}
         plain["campaign"] = {**context.values["campaign"], "logo": None}
         plain["sections"] = [

@@ -11,14 +11,14 @@ from pathlib import Path
 import docx
 from pypdf import PdfReader
 
-from toolkit.build import check, plan
+from toolkit import api
 
 
 def main(out: Path) -> int:
     examples = Path(__file__).resolve().parent.parent / "examples"
     failures = 0
-    for job in plan([examples], out):
-        title = " ".join(check(job.source)[1].title.split())
+    for job in api.plan([examples], out).jobs:
+        title = " ".join(api.check(api.load(job.source)).context.title.split())
         pdf, word = job.stem.with_suffix(".pdf"), job.stem.with_suffix(".docx")
         pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
         docx_text = " ".join(p.text for p in docx.Document(str(word)).paragraphs)

@@ -17,12 +17,12 @@ import yaml
 from PIL import Image
 
 from tests.conftest import EXAMPLES, MINIMAL, ROOT, Run, pdf_text
-from toolkit.model import KINDS
+from toolkit import kinds
 
 Write = Callable[[str, str], Path]
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", kinds.names())
 def test_new_writes_a_starter_that_builds_at_once(
     cli: Callable[..., Run], tmp_path: Path, kind: str
 ) -> None:

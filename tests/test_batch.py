@@ -189,6 +189,10 @@ def test_quiet_prints_only_problems(
     assert "\r" not in run.stderr, "no progress bar when stderr is not a terminal"
 
 
-def test_default_jobs_is_the_number_of_cores(cli: Callable[..., Run]) -> None:
-    assert "Default: the number of cores" in cli("build", "--help").stdout
-    assert os.cpu_count()
+def test_small_batches_build_in_this_process_and_large_ones_on_every_core() -> None:
+    from toolkit.build import PARALLEL_FROM, default_jobs
+
+    assert default_jobs(1) == 1
+    assert default_jobs(PARALLEL_FROM - 1) == 1
+    assert default_jobs(PARALLEL_FROM) == min(os.cpu_count() or 1, PARALLEL_FROM)
+    assert default_jobs(10_000) == (os.cpu_count() or 1)

@@ -13,9 +13,12 @@ from docx.enum.text import WD_COLOR_INDEX
 from pypdf import PdfReader
 
 from tests.conftest import EXAMPLES, MINIMAL, Run, docx_text, pdf_text, squash
-from toolkit.build import check
+from toolkit import api, kinds
 from toolkit.markdown import block_tokens, to_plain
-from toolkit.model import Leaflet, Letter, Resolution, SignOnSheet
+from toolkit.kinds.leaflet import Leaflet
+from toolkit.kinds.letter import Letter
+from toolkit.kinds.resolution import Resolution
+from toolkit.kinds.sign_on_sheet import SignOnSheet
 
 A4 = (595.28, 841.89)
 EXAMPLE_DOCUMENTS = sorted(
@@ -39,7 +42,8 @@ def test_every_example_prints_the_same_words_in_pdf_and_docx(
     assert run.exit_code == 0, run.stderr
     pdf, word = tmp_path / f"{source.stem}.pdf", tmp_path / f"{source.stem}.docx"
     assert run.stdout.split() == [str(pdf), str(word)]
-    document, context = check(source)
+    checked = api.check(api.load(source))
+    document, context = checked.document, checked.context
     expected = _words_every_format_prints(document.model, context.values)
     # Templates may set labels in capitals with CSS or Word's all-caps: compare casefolded.
     pdf_words = squash(pdf_text(pdf)).casefold()
@@ -131,7 +135,7 @@ def test_items_are_word_lists_restarting_in_each_section(
     assert build(cli, source, tmp_path).exit_code == 0
     document = docx.Document(str(tmp_path / "model-resolution.docx"))
     numbered = _numbering(document.paragraphs)
-    model = check(source)[0].model
+    model = api.load(source).model
     assert isinstance(model, Resolution)
     assert len(numbered) == len(model.notes) + len(model.believes) + len(model.resolves)
     num_ids = [num_id for num_id, _ in numbered]
@@ -446,8 +450,9 @@ def test_a_pdf_standard_and_copies_per_sheet_do_not_mix(
     "source", EXAMPLE_DOCUMENTS, ids=lambda p: str(p.relative_to(EXAMPLES).with_suffix(""))
 )
 def test_templates_are_told_exactly_what_each_kind_provides(source: Path) -> None:
-    from toolkit.template_check import COMMON_FIELDS, KIND_FIELDS
+    from toolkit.kinds.base import COMMON_VALUES
 
-    document, context = check(source)
-    kind = document.template.manifest.kind
-    assert set(context.values) == (COMMON_FIELDS - {"meta"}) | KIND_FIELDS[kind]
+    document = api.load(source)
+    context = api.check(document).context
+    kind = kinds.get(document.template.manifest.kind)
+    assert set(context.values) == (COMMON_VALUES - {"meta"}) | kind.values

@@ -1,19 +1,26 @@
-"""The pipeline for one document: load, validate, build the context, render, write."""
+"""The pipeline for one document and for a batch: load, validate (layout included), render,
+write; and the plan that says which documents (and `--data` rows) a run builds."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from toolkit.context import DocumentContext, build_context
+from toolkit.context import DocumentContext
 from toolkit.data import DataRow, row_name
 from toolkit.document import YAML_SUFFIXES, LoadedDocument, is_document, load_document
-from toolkit.errors import Problem, UnionkitError
+from toolkit.errors import Problem, UnionkitError, UsageError
+from toolkit.formats import FORMATS
+from toolkit.loader import Loaded
 from toolkit.output import safe_stem, unique_stems, write_atomically
+from toolkit.paths import is_scratch_file
 
-FORMATS = ("pdf", "docx")
+# Below this many documents a batch builds in this process: starting worker processes (each
+# importing WeasyPrint) costs more than it saves. Measured with `make bench` (README: Speed).
+PARALLEL_FROM = 8
 
 
 @dataclass
@@ -28,6 +35,7 @@ class Outcome:
     data: dict[str, bytes] = field(default_factory=dict)
     skipped: bool = False
     digest: str = ""
+    dependencies: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -54,43 +62,112 @@ class Settings:
     force: bool = False
 
 
-def plan(arguments: Iterable[Path], out_dir: Path) -> list[Job]:
-    """Documents named on the command line (folders searched) and where each one's output goes."""
-    sources: list[tuple[Path, Path]] = []
-    for argument in arguments:
-        if argument.is_dir():
-            for path in sorted(argument.rglob("*")):
-                relative = path.relative_to(argument)
-                if (
-                    path.suffix.lower() in YAML_SUFFIXES
-                    and path.is_file()
-                    and not any(part.startswith(".") for part in relative.parts)
-                    and is_document(path)
-                ):
-                    folders = [safe_stem(part) for part in relative.parent.parts]
-                    sources.append((path, Path(*folders, safe_stem(path.stem))))
-        else:
-            sources.append((argument, Path(safe_stem(argument.stem))))
-    sources = list(dict((source.resolve(), (source, rel)) for source, rel in sources).values())
-    stems = unique_stems([out_dir / relative for _, relative in sources])
-    return [Job(source, stem) for (source, _), stem in zip(sources, stems, strict=True)]
+@dataclass
+class Checked:
+    """A document that passed every check, ready to render: its context and, for a kind
+    whose layout is checked, the laid-out pages the PDF is written from."""
+
+    document: LoadedDocument
+    context: DocumentContext
+    pages: Any = None
 
 
-def plan_rows(jobs: list[Job], rows: list[DataRow], name_by: str | None) -> list[Job]:
-    """One job per document and row, named by the row (`--name-by`), never colliding."""
-    pairs = [(job, row) for job in jobs for row in rows]
-    stems = unique_stems(
-        [job.stem.parent / safe_stem(row_name(row, name_by)) for job, row in pairs]
-    )
-    return [Job(job.source, stem, row) for (job, row), stem in zip(pairs, stems, strict=True)]
+@dataclass
+class Plan:
+    """What a run builds, and what it found on the way."""
+
+    jobs: list[Job] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems found before building (a bad table, a column a document's kind lacks)."""
+    failed: int = 0
+    """Documents that will not be built because of those problems."""
+    not_documents: list[Path] = field(default_factory=list)
+    """YAML files in the folders searched that are not documents (no `template:`)."""
+    named: set[Path] = field(default_factory=set)
+    """Files the documents name (campaign files, signatories, letters, the table): not
+    reported as skipped."""
+
+    def skipped(self) -> list[Path]:
+        """The YAML files that are neither documents nor named by one."""
+        named = {path.resolve() for path in self.named}
+        return [path for path in self.not_documents if path.resolve() not in named]
+
+
+# -- one document ------------------------------------------------------------------------------
+def load(
+    source: Path | Loaded, overrides: Mapping[str, str] | None = None, row: DataRow | None = None
+) -> LoadedDocument:
+    """Read and validate a document's fields and the files it names; raises `UnionkitError`."""
+    return load_document(source, dict(overrides or {}), row)
+
+
+def context_of(document: LoadedDocument, pdf_variant: str | None = None) -> DocumentContext:
+    """The document's template data (its kind's rules checked), with a PDF standard chosen
+    on the command line applied."""
+    context = document.kind.build_context(document)
+    if pdf_variant is not None:
+        if context.print.per_sheet > 1:
+            raise UnionkitError(
+                "--pdf-variant cannot be combined with copies per sheet: add --per-sheet 1",
+                file=document.source.file,
+            )
+        context.print = replace(context.print, pdf_variant=pdf_variant)
+    return context
+
+
+def validate(document: LoadedDocument, context: DocumentContext) -> Checked:
+    """The checks that need more than the fields: a local template's names, and the layout
+    of a kind whose pages are checked. `check` and `build` both pass through here, so they
+    can never disagree."""
+    from toolkit.glyphs import glyph_warnings
+
+    context.warnings.extend(glyph_warnings(document.kind.printed_texts(document)))
+    if not document.template.builtin:
+        from toolkit.template_check import check_template
+
+        problems = check_template(document.template)
+        if problems:
+            raise UnionkitError(problems=problems)
+    pages = None
+    if context.layout.one_page:
+        from toolkit.render.pdf import lay_out
+
+        pages = lay_out(context, document.template)
+        count = len(pages.document.pages)
+        if count > 1:
+            raise UnionkitError(
+                f"the {document.kind.name} runs to {count} pages at {context.print.size}:"
+                " shorten the body, drop an event or speaker, or choose a bigger size",
+                file=context.source,
+                line=1,
+            )
+    return Checked(document, context, pages)
 
 
 def check(
-    source: Path, overrides: dict[str, str] | None = None, row: DataRow | None = None
-) -> tuple[LoadedDocument, DocumentContext]:
-    """Load, validate and build the context without rendering; raises `UnionkitError`."""
-    document = load_document(source, overrides, row)
-    return document, build_context(document)
+    source: Path | Loaded,
+    overrides: Mapping[str, str] | None = None,
+    row: DataRow | None = None,
+    pdf_variant: str | None = None,
+) -> Checked:
+    """Load and validate a document completely without rendering it; raises
+    `UnionkitError` with every problem found."""
+    document = load(source, overrides, row)
+    return validate(document, context_of(document, pdf_variant))
+
+
+def render(checked: Checked, fmt: str) -> bytes:
+    """The document's bytes in one format (the renderers are imported only when needed)."""
+    document, context = checked.document, checked.context
+    if fmt == "pdf":
+        from toolkit.render.pdf import render_pdf
+
+        return render_pdf(context, document.template, checked.pages)
+    if fmt == "docx":
+        from toolkit.render.docx import render_docx
+
+        return render_docx(context, document.template)
+    raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
 
 
 def _guarded(source: Path, outcome: Outcome, step: Callable[[], None]) -> None:
@@ -104,6 +181,8 @@ def _guarded(source: Path, outcome: Outcome, step: Callable[[], None]) -> None:
         outcome.problems.append(Problem(source, None, "", f"cannot write {target}: {exc.strerror}"))
     except RecursionError:
         outcome.problems.append(Problem(source, None, "", "nested too deeply to render"))
+    except MemoryError:
+        outcome.problems.append(Problem(source, None, "", "ran out of memory: is it too large?"))
     except Exception as exc:
         if os.environ.get("UNIONKIT_DEBUG"):
             raise
@@ -120,49 +199,33 @@ def _guarded(source: Path, outcome: Outcome, step: Callable[[], None]) -> None:
         )
 
 
-def describe(document: LoadedDocument, context: DocumentContext) -> str:
-    """One line about a document: its kind and what was counted, e.g. "resolution, 270
-    words" or "letter, 18 signatories (22 rows read, 3 duplicates merged, 1 skipped)"."""
-    kind = document.template.manifest.kind
-    values = context.values
-    if "word_count" in values:
-        limit = values.get("word_limit")
-        return f"{kind}, {values['word_count']} words" + (f" of {limit} allowed" if limit else "")
-    report = document.signatories
-    if report is not None:
-        return (
-            f"{kind}, {len(report.kept)} signatories ({report.rows_read} rows read,"
-            f" {len(report.merged)} duplicates merged, {report.skipped} skipped)"
-        )
-    return kind
-
-
 def check_one(source: Path) -> Outcome:
-    """Validate one document; the outcome's summary describes it."""
+    """Validate one document as `build` would, layout included; the outcome's summary
+    describes it."""
     outcome = Outcome(source)
 
     def step() -> None:
-        document, context = check(source)
+        document = load(source)
+        context = context_of(document)
         outcome.warnings.extend(context.warnings)
-        outcome.summary = describe(document, context)
-        if not document.template.builtin:
-            from toolkit.template_check import check_template
-
-            outcome.problems.extend(check_template(document.template))
+        outcome.summary = document.kind.summary(document, context)
+        outcome.dependencies = dependencies(document, context)
+        validate(document, context)
 
     _guarded(source, outcome, step)
     return outcome
 
 
-def render(fmt: str, document: LoadedDocument, context: DocumentContext) -> bytes:
-    """The document's bytes in one format (the renderers are imported only when needed)."""
-    if fmt == "pdf":
-        from toolkit.render.pdf import render_pdf
+def dependencies(document: LoadedDocument, context: DocumentContext) -> list[Path]:
+    """Every file a document's outputs depend on, besides its template folder."""
+    from toolkit.document import campaign_file
 
-        return render_pdf(context, document.template)
-    from toolkit.render.docx import render_docx
-
-    return render_docx(context, document.template)
+    here = document.source.file.parent
+    files = [document.source.file, *context.allowed_files]
+    campaign = campaign_file(document.model, here)
+    if campaign is not None:
+        files.append(campaign)
+    return files + document.kind.dependencies(document.model, here)
 
 
 def build_one(
@@ -176,29 +239,20 @@ def build_one(
     (with `write=False`, the bytes are kept in `outcome.data` instead). When its inputs'
     fingerprint equals `previous` and its outputs exist, nothing is built."""
     outcome = Outcome(job.source)
-    loaded: list[tuple[LoadedDocument, DocumentContext]] = []
+    prepared: list[tuple[LoadedDocument, DocumentContext]] = []
 
-    def load() -> None:
-        loaded.append(check(job.source, dict(settings.overrides), job.row))
+    def prepare() -> None:
+        document = load(job.source, dict(settings.overrides), job.row)
+        context = context_of(document, settings.pdf_variant)
+        prepared.append((document, context))
 
-    _guarded(job.source, outcome, load)
-    if not loaded:
+    _guarded(job.source, outcome, prepare)
+    if not prepared:
         return outcome
-    document, context = loaded[0]
-    if settings.pdf_variant is not None:
-        if context.print.per_sheet > 1:
-            outcome.problems.append(
-                Problem(
-                    job.source,
-                    None,
-                    "",
-                    "--pdf-variant cannot be combined with copies per sheet: add --per-sheet 1",
-                )
-            )
-            return outcome
-        context.print = replace(context.print, pdf_variant=settings.pdf_variant)
+    document, context = prepared[0]
     outcome.warnings.extend(context.warnings)
-    outcome.summary = describe(document, context)
+    outcome.summary = document.kind.summary(document, context)
+    outcome.dependencies = dependencies(document, context)
     if write:
         from toolkit.incremental import input_digest
 
@@ -208,7 +262,7 @@ def build_one(
             "pdf_variant": settings.pdf_variant,
             "row": sorted(job.row.values.items()) if job.row else [],
         }
-        outcome.digest = input_digest(document, context, fingerprint)
+        outcome.digest = input_digest(document, outcome.dependencies, fingerprint)
         outputs = [job.stem.with_name(f"{job.stem.name}.{fmt}") for fmt in settings.formats]
         if (
             not settings.force
@@ -217,10 +271,15 @@ def build_one(
         ):
             outcome.skipped = True
             return outcome
+    checked: list[Checked] = []
+    _guarded(job.source, outcome, lambda: checked.append(validate(document, context)))
+    if not checked:
+        outcome.digest = ""
+        return outcome
     for fmt in settings.formats:
 
         def step(fmt: str = fmt) -> None:
-            data = render(fmt, document, context)
+            data = render(checked[0], fmt)
             if not write:
                 outcome.data[fmt] = data
                 return
@@ -234,6 +293,20 @@ def build_one(
     return outcome
 
 
+def build_pdf(job: Job) -> tuple[Outcome, bytes | None]:
+    """Build a document's PDF in memory only (for previews)."""
+    outcome = build_one(job, Settings(formats=("pdf",)), write=False)
+    return outcome, outcome.data.get("pdf")
+
+
+# -- a batch -----------------------------------------------------------------------------------
+def default_jobs(documents: int) -> int:
+    """Worker processes for a batch: none below `PARALLEL_FROM` documents, else a core each."""
+    if documents < PARALLEL_FROM:
+        return 1
+    return min(os.cpu_count() or 1, documents)
+
+
 def _build_in_worker(args: tuple[Job, Settings, str | None]) -> Outcome:
     return build_one(*args)
 
@@ -242,13 +315,16 @@ def build_many(
     jobs: list[Job],
     settings: Settings,
     out_dir: Path,
-    workers: int,
-    on_outcome: Callable[[Outcome], None],
+    workers: int | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Build every job, in order, on `workers` processes; skip what is up to date; keep the
-    fingerprints of what was built in the output folder for next time."""
+    """Build every job, in order, on `workers` processes (default: `default_jobs`); skip what
+    is up to date; keep the fingerprints of what was built in the output folder for next
+    time."""
     from toolkit.incremental import BuildCache
 
+    workers = workers or default_jobs(len(jobs))
+    report = on_outcome or (lambda outcome: None)
     cache = BuildCache(out_dir)
     work = [(job, settings, cache.entries.get(str(job.stem))) for job in jobs]
     outcomes: list[Outcome] = []
@@ -257,17 +333,17 @@ def build_many(
             for item in work:
                 outcome = _build_in_worker(item)
                 outcomes.append(outcome)
-                on_outcome(outcome)
+                report(outcome)
         else:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # Spawned workers start clean; each warms its own caches on its first document.
+            # Spawned workers start clean on every system; each warms its own caches.
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 for outcome in pool.map(_build_in_worker, work, chunksize=4):
                     outcomes.append(outcome)
-                    on_outcome(outcome)
+                    report(outcome)
     finally:
         for job, outcome in zip(jobs, outcomes, strict=False):
             if outcome.digest:
@@ -279,7 +355,114 @@ def build_many(
     return outcomes
 
 
-def build_pdf(job: Job) -> tuple[Outcome, bytes | None]:
-    """Build a document's PDF in memory only (for previews)."""
-    outcome = build_one(job, Settings(formats=("pdf",)), write=False)
-    return outcome, outcome.data.get("pdf")
+# -- the plan ----------------------------------------------------------------------------------
+def plan(
+    arguments: Iterable[Path],
+    out_dir: Path,
+    *,
+    data: Path | None = None,
+    name_by: str | None = None,
+) -> Plan:
+    """The documents named (folders searched), where each one's output goes, and with a
+    `--data` table one job per document and row. A document whose kind lacks a column's
+    field is reported once, not per row, and not built. Raises `UsageError` for a
+    `--name-by` column the table does not have."""
+    result = Plan()
+    sources: list[tuple[Path, Path]] = []
+    for argument in arguments:
+        if argument.is_dir():
+            for path in sorted(argument.rglob("*")):
+                relative = path.relative_to(argument)
+                if (
+                    path.suffix.lower() not in YAML_SUFFIXES
+                    or any(part.startswith(".") for part in relative.parts)
+                    or is_scratch_file(path.name)
+                    or not path.is_file()
+                ):
+                    continue
+                if not is_document(path):
+                    result.not_documents.append(path)
+                    continue
+                folders = [safe_stem(part) for part in relative.parent.parts]
+                sources.append((path, Path(*folders, safe_stem(path.stem))))
+        else:
+            sources.append((argument, Path(safe_stem(argument.stem))))
+    sources = list(dict((source.resolve(), (source, rel)) for source, rel in sources).values())
+    stems = unique_stems([out_dir / relative for _, relative in sources])
+    result.jobs = [Job(source, stem) for (source, _), stem in zip(sources, stems, strict=True)]
+    for job in result.jobs:
+        result.named |= named_files(job.source)
+    if data is not None:
+        result.named.add(data)
+        _plan_rows(result, data, name_by)
+    return result
+
+
+def named_files(document: Path) -> set[Path]:
+    """The files a document's YAML names (any text value, or `campaign.file`, that is the
+    name of a file beside it or below or above it), read from the raw YAML so that a
+    document with mistakes still claims its campaign file."""
+    from toolkit.loader import load_yaml
+
+    try:
+        data = load_yaml(document).data
+    except UnionkitError:
+        return set()
+    if not isinstance(data, dict):
+        return set()
+    values = list(data.values())
+    values += [v for value in data.values() if isinstance(value, dict) for v in value.values()]
+    found = set()
+    for value in values:
+        if isinstance(value, str) and "\n" not in value and len(value) < 300:
+            try:
+                candidate = document.parent / value
+                if candidate.suffix and candidate.is_file():
+                    found.add(candidate)
+            except (OSError, ValueError):
+                continue
+    return found
+
+
+def _plan_rows(result: Plan, table: Path, name_by: str | None) -> None:
+    """Replace the plan's jobs by one per document and row of `table`."""
+    import difflib
+
+    from toolkit.data import check_columns, read_data
+    from toolkit.document import kind_of
+
+    try:
+        columns, rows = read_data(table)
+    except UnionkitError as exc:
+        result.problems.extend(exc.problems)
+        result.failed += len(result.jobs)
+        result.jobs = []
+        return
+    if name_by is not None and name_by not in columns:
+        close = difflib.get_close_matches(name_by, columns, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise UsageError(
+            f"{table} has no column {name_by!r}: {hint}it has {', '.join(columns)}",
+            field="--name-by",
+        )
+    good = []
+    for job in result.jobs:
+        try:
+            kind = kind_of(job.source)
+        except UnionkitError as exc:
+            result.problems.extend(exc.problems)
+            result.failed += 1
+            continue
+        problems = check_columns(columns, kind.model, table)
+        result.problems.extend(problems)
+        if problems:
+            result.failed += 1
+        else:
+            good.append(job)
+    pairs = [(job, row) for job in good for row in rows]
+    stems = unique_stems(
+        [job.stem.parent / safe_stem(row_name(row, name_by)) for job, row in pairs]
+    )
+    result.jobs = [
+        Job(job.source, stem, row) for (job, row), stem in zip(pairs, stems, strict=True)
+    ]

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from toolkit import __version__
+from toolkit import __version__, kinds
+from toolkit.formats import FORMATS, PDF_VARIANTS
 
 if TYPE_CHECKING:
-    from toolkit.build import Job, Outcome
+    from toolkit.api import Outcome, Plan
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
-# Kept here, not imported from the model, so `unionkit -h` does not load pydantic.
-PDF_VARIANT_CHOICES = [
-    "pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u",
-    "pdf/a-4u", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
-]  # fmt: skip
 
 
 # Options `build` and `watch` share.
@@ -29,7 +24,7 @@ format_option = click.option(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["pdf", "docx"]),
+    type=click.Choice(FORMATS),
     help="Only this format (repeat for both). Default: pdf and docx.",
 )
 out_option = click.option(
@@ -81,7 +76,7 @@ def main() -> None:
 )
 @click.option(
     "--pdf-variant",
-    type=click.Choice(PDF_VARIANT_CHOICES),
+    type=click.Choice(PDF_VARIANTS),
     default=None,
     help="A PDF standard: pdf/ua-1 for accessibility, pdf/a-3b for archiving, pdf/x-4 for"
     " print shops. Default: the document's, else plain tagged PDF.",
@@ -104,7 +99,8 @@ def main() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Documents built at once, one process each. Default: the number of cores.",
+    help="Documents built at once, one process each. Default: one for a small batch, one"
+    " per core for a large one.",
 )
 @click.option("--force", is_flag=True, help="Build everything, even what is up to date.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
@@ -126,7 +122,7 @@ def build(
     a document that fails never stops the others. Outputs whose inputs have not
     changed since they were built are skipped (--force builds them anyway).
     """
-    from toolkit.build import FORMATS, Settings, build_many, plan
+    from toolkit import api
 
     chosen = tuple(f for f in FORMATS if f in formats) if formats else FORMATS
     try:
@@ -135,13 +131,16 @@ def build(
         raise click.BadParameter(
             f"cannot make the folder: {exc.strerror}", param_hint="-o"
         ) from None
-    work = plan(paths, out_dir)
-    failed_early = 0
-    if data_table is not None:
-        work, failed_early = _plan_data(work, data_table, name_by)
+    try:
+        work = api.plan(paths, out_dir, data=data_table, name_by=name_by)
+    except api.UsageError as exc:
+        raise click.BadParameter(exc.problems[0].message, param_hint="--name-by") from None
+    for problem in work.problems:
+        click.echo(problem.format(), err=True)
     overrides = (("per_sheet", str(per_sheet)),) if per_sheet is not None else ()
-    settings = Settings(chosen, overrides, pdf_variant, force)
-    progress = _Progress(len(work), enabled=not quiet and len(work) > 1 and _is_terminal())
+    settings = api.Settings(chosen, overrides, pdf_variant, force)
+    jobs_total = len(work.jobs)
+    progress = _Progress(jobs_total, enabled=not quiet and jobs_total > 1 and _is_terminal())
 
     def report(outcome: Outcome) -> None:
         progress.clear()
@@ -152,70 +151,50 @@ def build(
             _show(outcome, ok_line=False)
         progress.advance()
 
-    workers = jobs or os.cpu_count() or 1
-    outcomes = build_many(work, settings, out_dir, workers, report)
+    outcomes = api.build_all(work, settings, out_dir, jobs=jobs, on_outcome=report)
     progress.clear()
+    if not quiet:
+        _report_skipped(work)
     written = sum(len(o.written) for o in outcomes)
     built = sum(1 for o in outcomes if o.ok and not o.skipped)
     skipped = sum(1 for o in outcomes if o.skipped)
-    failed = sum(not o.ok for o in outcomes) + failed_early
+    failed = sum(not o.ok for o in outcomes) + work.failed
     status = 1 if failed else 0
-    documents = len(work) + failed_early
+    documents = jobs_total + work.failed
     summary = (
         f"{_count(written, 'file', 'files')} written from"
         f" {_count(documents, 'document', 'documents')}: {built} built,"
         f" {skipped} up to date, {failed} failed"
     )
-    if not work and not failed_early:
+    if not work.jobs and not work.failed:
         summary = (
             f"{', '.join(map(str, paths))}: no documents found (a document YAML has `template:`)"
         )
         status = 1
+    if any("pdf" in o.data or any(p.suffix == ".pdf" for p in o.written) for o in outcomes):
+        _warn_if_slow()
     if not quiet or status:
         click.echo(summary, err=True)
     sys.exit(status)
 
 
-def _plan_data(work: list[Job], table: Path, name_by: str | None) -> tuple[list[Job], int]:
-    """One job per document and row of `table`; a document whose kind lacks a column's field
-    is reported once, not per row, and not built."""
-    import difflib
-
-    from toolkit.build import plan_rows
-    from toolkit.data import check_columns, read_data
-    from toolkit.document import template_kind
-    from toolkit.errors import UnionkitError
-    from toolkit.model import KINDS
-
-    try:
-        columns, rows = read_data(table)
-    except UnionkitError as exc:
-        _print_problems(exc)
-        return [], len(work)
-    if name_by is not None and name_by not in columns:
-        close = difflib.get_close_matches(name_by, columns, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise click.BadParameter(
-            f"{table} has no column {name_by!r}: {hint}it has {', '.join(columns)}",
-            param_hint="--name-by",
+def _report_skipped(work: Plan) -> None:
+    """Name, once each, the YAML files in the folders built that are not documents."""
+    for path in work.skipped():
+        click.echo(
+            f"{path}: skipped: not a document (it has no `template:` line), and no document"
+            " names it",
+            err=True,
         )
-    good = []
-    failed = 0
-    for job in work:
-        try:
-            kind = template_kind(job.source)
-        except UnionkitError as exc:
-            _print_problems(exc)
-            failed += 1
-            continue
-        problems = check_columns(columns, KINDS[kind], table)
-        for problem in problems:
-            click.echo(problem.format(), err=True)
-        if problems:
-            failed += 1
-        else:
-            good.append(job)
-    return plan_rows(good, rows, name_by), failed
+
+
+def _warn_if_slow() -> None:
+    """Say once per run when PDFs are made the slow way."""
+    from toolkit.doctor import harfbuzz_subset_advice
+
+    advice = harfbuzz_subset_advice()
+    if advice:
+        click.echo(f"unionkit: warning: {advice}", err=True)
 
 
 def _print_problems(exc: Exception) -> None:
@@ -263,14 +242,20 @@ class _Progress:
 @main.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
-    """Check documents for mistakes without building them."""
-    from toolkit.build import check_one, plan
+    """Check documents for mistakes without building them.
 
+    Every rule `build` applies is checked, the layout of leaflets included, so a document
+    that passes here builds.
+    """
+    from toolkit import api
+
+    work = api.plan(paths, Path("."))
     outcomes = []
-    for job in plan(paths, Path(".")):
-        outcome = check_one(job.source)
+    for job in work.jobs:
+        outcome = api.check_file(job.source)
         _show(outcome, ok_line=True)
         outcomes.append(outcome)
+    _report_skipped(work)
     status = 1 if any(not o.ok for o in outcomes) else 0
     if not outcomes:
         where = ", ".join(map(str, paths))
@@ -326,11 +311,8 @@ def copy_template(name: str, destination: Path) -> None:
     click.echo(f"{destination}: copied from {name}; use it with `template: ./{destination.name}`")
 
 
-KIND_NAMES = ["resolution", "letter", "sign-on-sheet", "leaflet"]
-
-
 @main.command(context_settings=CONTEXT)
-@click.argument("kind", type=click.Choice(KIND_NAMES))
+@click.argument("kind", type=click.Choice(kinds.names(aliases=True)))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def new(kind: str, file: Path) -> None:
     """Write a starter document of KIND to FILE, every field present and explained.
@@ -348,7 +330,7 @@ def new(kind: str, file: Path) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("kind", required=False, type=click.Choice(KIND_NAMES))
+@click.argument("kind", required=False, type=click.Choice(kinds.names(aliases=True)))
 def schema(kind: str | None) -> None:
     """Print the JSON Schema of a document kind (or of all), for editors."""
     import json
@@ -390,7 +372,6 @@ def watch(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path) -> N
     Watches the documents, their campaign files, signatory files, pictures and
     local template folders. Stop with Ctrl-C.
     """
-    from toolkit.build import FORMATS
     from toolkit.watch import watch_and_build
 
     chosen = [f for f in FORMATS if f in formats] if formats else list(FORMATS)
@@ -404,6 +385,32 @@ def watch(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path) -> N
             list(paths), out_dir, chosen, report, lambda text: click.echo(text, err=True)
         )
     click.echo("stopped watching", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-q", "--quiet", is_flag=True, help="Print only what is wrong.")
+def doctor(quiet: bool) -> None:
+    """Say what this machine has for making documents and what is missing.
+
+    Exit status 0 when documents can be built (perhaps slowly: it says so), 1 when they
+    cannot, with the line that installs what is missing on Debian/Ubuntu, Fedora and macOS.
+    """
+    from toolkit.doctor import builds_work, examine
+
+    findings = examine()
+    for finding in findings:
+        if quiet and finding.ok:
+            continue
+        mark = "ok" if finding.ok else ("MISSING" if finding.required else "note")
+        click.echo(f"{mark:>7}  {finding.what}: {finding.found}")
+        for line in finding.advice:
+            click.echo(f"         {line}")
+    if builds_work(findings):
+        if not quiet:
+            click.echo("unionkit can build documents on this machine.")
+        sys.exit(0)
+    click.echo("unionkit cannot build PDFs on this machine: install what is MISSING above.")
+    sys.exit(1)
 
 
 @main.command(context_settings=CONTEXT)

@@ -1,22 +1,27 @@
-"""Read a document YAML into its validated model, template and merged campaign."""
+"""Read a document (a YAML file, or a mapping from a form) into its validated model, template,
+kind and merged campaign."""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from toolkit.data import DataRow, apply_row
 from toolkit.errors import InputError, Problem, UnionkitError
-from toolkit.loader import Loaded, Path_, load_yaml, read_text
-from toolkit.model import KINDS, Campaign, Document, Letter, SignOnSheet
-from toolkit.signatories import MergeReport, Signatory, merge_duplicates, read_signatories, tidy
+from toolkit.loader import Loaded, Path_, clean_text, load_yaml, read_text
+from toolkit.model import Campaign, Document
+from toolkit.paths import is_inside
 from toolkit.templates import Template, find_template
 from toolkit.validate import problems_from
+
+if TYPE_CHECKING:
+    from toolkit.kinds.base import Kind
 
 _TEMPLATE_KEY = re.compile(r"^template\s*:", re.MULTILINE)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -27,7 +32,7 @@ class Place:
     """Where a value was written: file, line and field path, for reporting problems with it."""
 
     file: Path
-    line: int
+    line: int | None
     field: str
 
     def problem(self, message: str) -> InputError:
@@ -36,18 +41,18 @@ class Place:
 
 @dataclass(frozen=True)
 class LoadedDocument:
-    """A document ready for the context builder: model, template, campaign and their places."""
+    """A document ready for the context builder: model, kind, template, campaign, the files
+    it links to, and where each was written."""
 
     source: Loaded
     model: Document
+    kind: Kind
     template: Template
     campaign: Campaign
     campaign_folder: Path
     logo_place: Place | None = None
-    signatories: MergeReport | None = None
-    """A letter's signatories, read and merged (with warnings for skipped rows)."""
-    letter: Letter | None = None
-    """A sign-on sheet's letter."""
+    linked: object = None
+    """What the kind's `link` read: a letter's merged signatories, a sheet's letter."""
 
 
 def is_document(path: Path) -> bool:
@@ -58,9 +63,12 @@ def is_document(path: Path) -> bool:
         return False
 
 
-def template_kind(path: Path) -> str:
-    """The kind of document a YAML file is, from its template (for checking `--data` columns)."""
-    return _template_of(load_yaml(path)).manifest.kind
+def kind_of(path: Path) -> Kind:
+    """The kind of document a YAML file is, from its template (for checking `--data`
+    columns before any row is built)."""
+    from toolkit import kinds
+
+    return kinds.get(_template_of(load_yaml(path)).manifest.kind)
 
 
 def _template_of(loaded: Loaded) -> Template:
@@ -91,18 +99,47 @@ def _template_of(loaded: Loaded) -> Template:
         ) from None
 
 
+def mapping_source(data: Mapping[str, Any], folder: Path, name: str = "form") -> Loaded:
+    """A document given as a mapping (a web form has no YAML file) as if it were read from
+    `folder/name`: its paths are relative to `folder`; its problems have no line. Values are
+    cleaned like YAML text; anything but text, lists and groups is refused."""
+    problems: list[Problem] = []
+    file = folder / name
+
+    def plain(value: Any, path: Path_) -> Any:
+        if value is None or isinstance(value, str):
+            return None if value is None else clean_text(value)
+        if isinstance(value, bool | int | float):
+            return str(value).lower() if isinstance(value, bool) else str(value)
+        if isinstance(value, list | tuple):
+            return [plain(item, (*path, index)) for index, item in enumerate(value)]
+        if isinstance(value, Mapping):
+            return {str(key): plain(item, (*path, str(key))) for key, item in value.items()}
+        problems.append(Problem(file, None, ".".join(map(str, path)), "should be text"))
+        return None
+
+    loaded = Loaded(file, plain(data, ()), has_lines=False)
+    if problems:
+        raise InputError(problems=problems)
+    return loaded
+
+
 def load_document(
-    path: Path, overrides: dict[str, str] | None = None, row: DataRow | None = None
+    source: Path | Loaded, overrides: dict[str, str] | None = None, row: DataRow | None = None
 ) -> LoadedDocument:
     """Load, validate and resolve one document; raise `InputError` with every problem found.
 
-    `overrides` are command-line values (e.g. `per_sheet`) for the document kinds that have
-    that field; `row` is a `--data` row whose values replace the document's at their field
-    paths. Both are checked like values written in the file, and a problem with a row's value
-    is reported at the row's line in its table.
+    `source` is a YAML file or an already read mapping (`mapping_source`). `overrides` are
+    command-line values (e.g. `per_sheet`) for the document kinds that have that field; `row`
+    is a `--data` row whose values replace the document's at their field paths. Both are
+    checked like values written in the file, and a problem with a row's value is reported at
+    the row's line in its table.
     """
+    from toolkit import kinds
+
     problems: list[Problem] = []
-    loaded = load_yaml(path, collect=problems)
+    loaded = source if isinstance(source, Loaded) else load_yaml(source, collect=problems)
+    path = loaded.file
     data = loaded.data
 
     def fail(*more: Problem) -> InputError:
@@ -116,7 +153,8 @@ def load_document(
     except InputError as exc:
         raise fail(*exc.problems) from None
     assert isinstance(data, dict)
-    model_class = KINDS[template.manifest.kind]
+    kind = kinds.get(template.manifest.kind)
+    model_class = kind.model
     for key, value in (overrides or {}).items():
         if key in model_class.model_fields:
             data[key] = value
@@ -134,95 +172,38 @@ def load_document(
                 for p in found
             ]
         raise fail(*(p for p in found if p.line not in refused or p.file != path)) from None
-    signatories: MergeReport | None = None
-    letter: Letter | None = None
+    linked: object = None
+    campaign, folder, logo_place = Campaign(), path.parent, None
     try:
         campaign, folder, logo_place = _campaign_of(model, loaded)
     except UnionkitError as exc:
         problems.extend(exc.problems)
-    try:
-        if isinstance(model, Letter):
-            people, warnings = _signatories_of(model, loaded)
-            signatories = merge_duplicates(people)
-            signatories.warnings[:0] = warnings
-            if people and not signatories.kept:
-                raise _place(loaded, ("signatories",)).problem(
-                    "no signatory has a name: check that the file has a Name column"
-                )
-        if isinstance(model, SignOnSheet):
-            letter = _letter_of(model, loaded)
-    except UnionkitError as exc:
-        problems.extend(exc.problems)
+    if kind.link is not None:
+        try:
+            linked = kind.link(model, loaded)
+        except UnionkitError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise fail()
-    return LoadedDocument(
-        loaded, model, template, campaign, folder, logo_place, signatories, letter
-    )
+    return LoadedDocument(loaded, model, kind, template, campaign, folder, logo_place, linked)
 
 
-SIGNATORY_SUFFIXES = (".csv", ".tsv", ".txt", ".yaml", ".yml")
-
-
-def _signatories_of(model: Letter, loaded: Loaded) -> tuple[list[Signatory], list[Problem]]:
-    """The letter's signatories as written (its own list, or every row of its file), with
-    warnings about rows read."""
-    if isinstance(model.signatories, list):
-        return [
-            tidy(
-                Signatory(
-                    name=entry.name,
-                    role=entry.role or "",
-                    organisation=entry.organisation or "",
-                    group=entry.group or "",
-                    email=entry.email or "",
-                    file=loaded.file,
-                    line=loaded.line_of(("signatories", index)),
-                )
-            )
-            for index, entry in enumerate(model.signatories)
-        ], []
-    where = _place(loaded, ("signatories",))
-    path = _data_file(model.signatories, loaded.file, where, own_tree=True)
-    if path.suffix.lower() not in SIGNATORY_SUFFIXES:
-        raise where.problem(
-            f"{model.signatories!r} should be a .csv, .tsv, .txt or .yaml file of signatories"
-        )
-    if not path.is_file():
-        raise where.problem(f"signatories file {model.signatories!r} not found next to this file")
-    return read_signatories(path)
-
-
-def _letter_of(model: SignOnSheet, loaded: Loaded) -> Letter:
-    """The open letter a sign-on sheet collects signatures for."""
-    where = _place(loaded, ("letter",))
-    path = _data_file(model.letter, loaded.file, where, own_tree=True)
-    if path.suffix.lower() not in YAML_SUFFIXES or not path.is_file():
-        raise where.problem(f"letter {model.letter!r} not found: give the letter's .yaml file")
-    letter_data = load_yaml(path)
-    if not isinstance(letter_data.data, dict):
-        raise where.problem(f"{model.letter!r} is not a letter document")
-    try:
-        return Letter.model_validate(letter_data.data)
-    except ValidationError as exc:
-        raise InputError(problems=problems_from(exc, letter_data, Letter)) from None
-
-
-def _data_file(written: str, document: Path, where: Place, *, own_tree: bool) -> Path:
+def data_file(written: str, document: Path, where: Place, *, own_tree: bool) -> Path:
     """The file a document names, refused if it resolves (through symlinks) outside the
     folder it is written in, or, with `own_tree`, outside the document's own folder tree —
     so a downloaded document cannot pull the user's other files into a PDF."""
     path = Path(os.path.normpath(document.parent / written))
-    resolved = path.resolve()
-    if not resolved.is_relative_to(path.parent.resolve()):
+    if not is_inside(path, path.parent):
         raise where.problem(f"{written!r} is a link to a file elsewhere: copy the file here")
-    if own_tree and not resolved.is_relative_to(document.parent.resolve()):
+    if own_tree and not is_inside(path, document.parent):
         raise where.problem(
             f"{written!r} lies outside this document's folder: copy it next to the document"
         )
     return path
 
 
-def _place(loaded: Loaded, path: Path_) -> Place:
+def place_of(loaded: Loaded, path: Path_) -> Place:
+    """The place of the value at `path` in a loaded document."""
     return Place(loaded.file, loaded.line_of(path), ".".join(str(p) for p in path))
 
 
@@ -236,12 +217,18 @@ def _campaign_of(model: Document, loaded: Loaded) -> tuple[Campaign, Path, Place
     file_name = ref if isinstance(ref, str) else ref.file
     if isinstance(ref, Campaign):
         inline = ref.model_dump(exclude_unset=True, exclude={"file"})
-    inline_logo = _place(loaded, ("campaign", "logo"))
+    inline_logo = place_of(loaded, ("campaign", "logo"))
     if file_name is None:
         return Campaign.model_validate(inline), here, inline_logo
-    where = _place(loaded, ("campaign",) if isinstance(ref, str) else ("campaign", "file"))
-    # A campaign file may sit in a parent folder, shared by a campaign's documents.
-    campaign_path = _data_file(file_name, loaded.file, where, own_tree=False)
+    where = place_of(loaded, ("campaign",) if isinstance(ref, str) else ("campaign", "file"))
+    campaign_path = data_file(file_name, loaded.file, where, own_tree=False)
+    # A campaign file may sit in a parent folder, shared by a campaign's documents, but not
+    # in some other tree: a received folder cannot print the user's other files.
+    if not is_inside(here, campaign_path.parent):
+        raise where.problem(
+            f"{file_name!r} is neither in this document's folder nor in a folder above it:"
+            " copy the campaign file here"
+        )
     if campaign_path.suffix.lower() not in YAML_SUFFIXES:
         raise where.problem(f"the campaign file must be a .yaml file, not {file_name!r}")
     if not campaign_path.is_file():
@@ -253,7 +240,7 @@ def _campaign_of(model: Document, loaded: Loaded) -> tuple[Campaign, Path, Place
             "a campaign file is a group of `name: value` lines", file=campaign_path, line=1
         )
     if "file" in data:
-        raise _place(campaign_data, ("file",)).problem(
+        raise place_of(campaign_data, ("file",)).problem(
             "a campaign file cannot name another campaign file"
         )
     try:
@@ -264,4 +251,11 @@ def _campaign_of(model: Document, loaded: Loaded) -> tuple[Campaign, Path, Place
     # A logo path is relative to the file that names it.
     if "logo" in inline:
         return merged, here, inline_logo
-    return merged, campaign_path.parent, _place(campaign_data, ("logo",))
+    return merged, campaign_path.parent, place_of(campaign_data, ("logo",))
+
+
+def campaign_file(model: Document, folder: Path) -> Path | None:
+    """The campaign file a document names, if any (for rebuilding when it changes)."""
+    campaign = model.campaign
+    name = campaign if isinstance(campaign, str) else getattr(campaign, "file", None)
+    return folder / name if name else None

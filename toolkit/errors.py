@@ -54,3 +54,8 @@ class TemplateError(UnionkitError):
 
 class RenderError(UnionkitError):
     """A renderer failed on otherwise valid input."""
+
+
+class UsageError(UnionkitError):
+    """The command was given something it cannot use (an option naming a missing column):
+    front ends report it as bad usage, not as a bad document."""

@@ -8,57 +8,47 @@ import os
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.context import DocumentContext
+from toolkit.cache import FOLDER_DIGESTS, read_file, stamp
 from toolkit.document import LoadedDocument
-from toolkit.model import Campaign, Letter, SignOnSheet
 from toolkit.output import write_atomically
+from toolkit.paths import is_scratch_file
 
 CACHE_NAME = ".unionkit-build.json"
 
 
-def dependencies(document: LoadedDocument, context: DocumentContext) -> list[Path]:
-    """Every file a document's outputs depend on, besides its template folder."""
-    model = document.model
-    here = document.source.file.parent
-    files = [document.source.file, *context.allowed_files]
-    campaign = model.campaign
-    name = campaign if isinstance(campaign, str) else getattr(campaign, "file", None)
-    if isinstance(campaign, Campaign | str) and name:
-        files.append(here / name)
-    if isinstance(model, Letter) and isinstance(model.signatories, str):
-        files.append(here / model.signatories)
-    if isinstance(model, SignOnSheet):
-        files.append(here / model.letter)
-    return files
-
-
-_FOLDERS: dict[tuple[Path, tuple[tuple[str, int, int], ...]], str] = {}
-
-
 def _folder_digest(folder: Path) -> str:
-    """A fingerprint of a template folder's files, hashed again only when one changes."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    key = (folder, stamps)
-    if key not in _FOLDERS:
+    """A fingerprint of a template folder's files (regular files only, editors' scratch
+    files left out), hashed again only when one changes."""
+    files = sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink() and not is_scratch_file(path.name)
+    )
+    stamps = []
+    for path in files:
+        try:
+            stamps.append(stamp(path))
+        except OSError:
+            continue
+
+    def compute() -> str:
         digest = hashlib.sha256()
         for path in files:
             digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
-        _FOLDERS[key] = digest.hexdigest()
-    return _FOLDERS[key]
+            digest.update(read_file(path))
+        return digest.hexdigest()
+
+    return FOLDER_DIGESTS.get((str(folder), tuple(stamps)), compute)
 
 
-def input_digest(
-    document: LoadedDocument, context: DocumentContext, settings: dict[str, object]
-) -> str:
+def input_digest(document: LoadedDocument, files: list[Path], settings: dict[str, object]) -> str:
     """A fingerprint of everything that shapes the outputs: the files, the template folder,
     the build's settings, `SOURCE_DATE_EPOCH` and unionkit's version (which covers its fonts)."""
     digest = hashlib.sha256()
     digest.update(__version__.encode())
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    for path in dependencies(document, context):
+    for path in files:
         digest.update(str(path).encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
     digest.update(_folder_digest(document.template.folder).encode())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +47,13 @@ class Loaded:
     file: Path
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    has_lines: bool = True
+    """False for a document given as a mapping (a form): its problems have no line."""
 
-    def line_of(self, path: Path_) -> int:
+    def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
+        if not self.has_lines:
+            return None
         for end in range(len(path), -1, -1):
             line = self.lines.get(tuple(path[:end]))
             if line is not None:
@@ -113,20 +117,6 @@ def _has_explicit_tag(event: Any) -> bool:
     return False
 
 
-_FILES: dict[Path, tuple[int, bytes]] = {}
-
-
-def read_cached(path: Path) -> bytes:
-    """A template file or picture, read once per process while it stays unchanged."""
-    stamp = path.stat().st_mtime_ns
-    cached = _FILES.get(path)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, path.read_bytes())
-        if len(_FILES) < 256:
-            _FILES[path] = cached
-    return cached[1]
-
-
 def read_bounded(path: Path, limit: int = MAX_YAML_BYTES) -> bytes:
     """A regular file's bytes, at most `limit` of them; any failure is an `InputError`."""
     try:
@@ -166,9 +156,6 @@ def read_text(path: Path, *, limit: int = MAX_YAML_BYTES) -> str:
         ) from None
 
 
-_PARSED: dict[tuple[Path, int, int], tuple[Any, dict[Path_, int], list[Problem]]] = {}
-
-
 def load_yaml(path: Path, *, collect: list[Problem] | None = None) -> Loaded:
     """Parse one YAML document strictly; raise `InputError` listing every problem found.
 
@@ -176,27 +163,24 @@ def load_yaml(path: Path, *, collect: list[Problem] | None = None) -> Loaded:
     appended to it instead, so the caller can report them with its own. A file parsed before
     and unchanged since is not parsed again (a batch reads its document and campaign once).
     """
-    try:
-        stat = path.stat()
-        key: tuple[Path, int, int] | None = (path.resolve(), stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        key = None
-    if key is not None and key in _PARSED:
-        data, lines, problems = _PARSED[key]
-        return _finish(Loaded(path, copy.deepcopy(data), dict(lines)), list(problems), collect)
-    loaded, problems = _parse(path)
-    if key is not None and len(_PARSED) < 64:
-        _PARSED[key] = (copy.deepcopy(loaded.data), dict(loaded.lines), list(problems))
-    return _finish(loaded, problems, collect)
+    from toolkit.cache import PARSED_YAML
+
+    parsed = PARSED_YAML.for_file(path, lambda: _parse(path))
+    assert isinstance(parsed, tuple)
+    loaded, problems = parsed
+    # Each caller gets its own copy: a `--data` row changes the data it is given.
+    fresh = Loaded(path, copy.deepcopy(loaded.data), dict(loaded.lines))
+    return _finish(fresh, list(problems), collect)
 
 
 def _finish(loaded: Loaded, problems: list[Problem], collect: list[Problem] | None) -> Loaded:
+    # The same file may be named by two paths (`motion.yaml`, `./motion.yaml`): report each
+    # problem under the name this caller used.
+    problems = [replace(p, file=loaded.file) for p in problems]
     if problems and collect is None:
         raise InputError(problems=sorted(problems, key=lambda p: p.line or 0))
     if collect is not None:
-        collect.extend(
-            Problem(loaded.file, p.line, p.field, p.message, p.warning) for p in problems
-        )
+        collect.extend(problems)
     return loaded
 
 

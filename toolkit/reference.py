@@ -9,36 +9,21 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from toolkit.model import (
-    Addressee,
-    Branch,
-    Campaign,
-    Letter,
-    Recipient,
-    Resolution,
-    SignatoryEntry,
-    SignOnSheet,
-)
+from toolkit import kinds
+from toolkit.kinds.base import Section
+from toolkit.model import Campaign, Document
 
 START = "<!-- field-reference:start (make readme) -->"
 END = "<!-- field-reference:end -->"
-
-SECTIONS: list[tuple[str, type[BaseModel], str]] = [
-    ("Every document", Resolution, "common"),
-    ("Resolution (`template: resolution`)", Resolution, "own"),
-    ("`branch:`", Branch, "all"),
-    ("`send_to:` items", Recipient, "all"),
-    ("Open letter (`template: letter`)", Letter, "own"),
-    ("`to:`", Addressee, "all"),
-    (
-        "`signatories:` items (in the letter, or columns of a signatories file)",
-        SignatoryEntry,
-        "all",
-    ),
-    ("Sign-on sheet (`template: sign-on-sheet`)", SignOnSheet, "own"),
-    ("Campaign file (`campaign: campaign.yaml`)", Campaign, "all"),
-]
 COMMON = ("template", "language", "campaign")
+
+
+def sections() -> list[Section]:
+    """The tables of the reference: the fields every document has, each kind's (from the
+    registry, in its order), then the campaign file's."""
+    every = Section("Every document", Document)
+    kind_sections = [section for kind in kinds.all_kinds() for section in kind.sections]
+    return [every, *kind_sections, Section("Campaign file (`campaign: campaign.yaml`)", Campaign)]
 
 
 def _type_name(annotation: Any) -> str:
@@ -69,12 +54,12 @@ def _type_name(annotation: Any) -> str:
 def field_reference() -> str:
     """Markdown tables of every document field: name, type, required, description."""
     out: list[str] = []
-    for title, model, which in SECTIONS:
-        out += [f"#### {title}", "", "| field | type | what it is |", "| --- | --- | --- |"]
-        for name, info in model.model_fields.items():
-            if which == "common" and name not in COMMON:
+    for section in sections():
+        out += [f"#### {section.title}", "", "| field | type | what it is |", "| --- | --- | --- |"]
+        for name, info in section.model.model_fields.items():
+            if section.model is Document and name not in COMMON:
                 continue
-            if which == "own" and name in COMMON:
+            if section.own_only and name in COMMON:
                 continue
             required = " **(required)**" if info.is_required() else ""
             description = " ".join((info.description or "").split()).replace("|", "\\|")

@@ -1,22 +1,61 @@
-"""The one Jinja environment factory both renderers use: sandboxed, strict, escaping."""
+"""The one Jinja environment factory both renderers use: sandboxed, strict, escaping, and
+bounded in the size of what it builds and in the time a render takes."""
 
 from __future__ import annotations
 
-import signal
-import threading
+import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateNotFound
 from jinja2.environment import Environment
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from toolkit.paths import is_inside
+
 # The only objects a template may look into: plain data, and Jinja's own `loop` helper.
 _PLAIN = (str, int, float, bool, type(None), list, tuple, dict, LoopContext)
+
+# Bounds on what one template expression may produce, on a whole render's output, and on
+# its time.
+MAX_VALUE_CHARS = 1_000_000
+MAX_OUTPUT_CHARS = 20_000_000
+RENDER_SECONDS = 10.0
+# Compiled Word template parts kept per environment (a Word template has a few parts).
+MAX_COMPILED = 64
+
+
+class RenderTimeout(Exception):
+    """A template took longer than its time limit to fill."""
+
+
+# The deadline of the render running in this thread (each thread, and each asyncio task,
+# sees its own), checked at every call, attribute, item, operator and chunk of output.
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("render_deadline", default=None)
+
+
+@contextmanager
+def time_limit(seconds: float = RENDER_SECONDS) -> Iterator[None]:
+    """Stop a template render that runs past `seconds`. It works in any thread and on any
+    system: the sandbox checks the clock as the template runs, rather than a signal."""
+    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def check_deadline() -> None:
+    """Raise `RenderTimeout` if the render running here is past its time."""
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline[0]:
+        raise RenderTimeout(f"filling the template took more than {deadline[1]:g} seconds")
 
 
 class _FolderLoader(FileSystemLoader):
@@ -24,41 +63,58 @@ class _FolderLoader(FileSystemLoader):
 
     def __init__(self, folder: Path) -> None:
         super().__init__(str(folder))
-        self._root = folder.resolve()
+        self._root = folder
 
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        if not Path(filename).resolve().is_relative_to(self._root):
+        if not is_inside(Path(filename), self._root):
             raise TemplateNotFound(template)
         return source, filename, uptodate
 
 
-# Bounds on what one template expression may produce, and on a whole render's time.
-MAX_VALUE_CHARS = 1_000_000
-RENDER_SECONDS = 10
+class BoundedTemplate(Template):
+    """A template whose `render` checks the deadline and the output's size as it goes (the
+    way docxtpl calls it, as well as ours)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        chunks: list[str] = []
+        size = 0
+        for chunk in self.generate(*args, **kwargs):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise SecurityError(
+                    f"the template produced more than {MAX_OUTPUT_CHARS:,} characters"
+                )
+            check_deadline()
+            chunks.append(chunk)
+        return "".join(chunks)
 
 
 class _DataOnlyEnvironment(ImmutableSandboxedEnvironment):
-    """Sandbox that also refuses attributes of anything but plain data, and arithmetic that
-    would build huge values (`"x" * 10**9`)."""
+    """Sandbox that also refuses attributes of anything but plain data, arithmetic that
+    would build huge values (`"x" * 10**9`), and work past the render's deadline."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+", "-", "/", "//", "%"})
+    template_class = BoundedTemplate
 
-    # docxtpl compiles each part of a Word template from a string on every render; the
-    # compiled code is the same for the same text, so a batch compiles each part once.
-    _compiled: ClassVar[dict[tuple[str, bool], Any]] = {}
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        # docxtpl compiles each part of a Word template from a string on every render; the
+        # compiled code is the same for the same text, so a batch compiles each part once.
+        # Overlays made per render share this dict.
+        self.compiled: dict[tuple[str, bool], Any] = {}
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
         if not isinstance(source, str) or template_class is not None:
             return super().from_string(source, globals, template_class)
         key = (source, bool(self.autoescape))
-        code = self._compiled.get(key)
+        code = self.compiled.get(key)
         if code is None:
             code = self.compile(source)
-            if len(self._compiled) < 64:
-                self._compiled[key] = code
+            if len(self.compiled) < MAX_COMPILED:
+                self.compiled[key] = code
         return self.template_class.from_code(self, code, self.make_globals(globals), None)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -66,43 +122,53 @@ class _DataOnlyEnvironment(ImmutableSandboxedEnvironment):
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        check_deadline()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        check_deadline()
+        return super().getitem(obj, argument)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        check_deadline()
+        return super().call(__context, __obj, *args, **kwargs)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        check_deadline()
         if operator == "**":
             if isinstance(right, int | float) and abs(right) > 64:
                 raise SecurityError("a power above 64 is not allowed in a template")
             return left**right
-        for sequence, count in ((left, right), (right, left)):
-            if (
-                isinstance(sequence, str | list | tuple)
-                and isinstance(count, int)
-                and len(sequence) * count > MAX_VALUE_CHARS
-            ):
-                raise SecurityError("a template may not build a value that large")
-        return left * right
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if (
+                    isinstance(sequence, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(sequence) * count > MAX_VALUE_CHARS
+                ):
+                    raise SecurityError("a template may not build a value that large")
+            return left * right
+        if operator == "%" and isinstance(left, str):
+            check_format(left)
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, str | list | tuple) and len(result) > MAX_VALUE_CHARS:
+            raise SecurityError("a template may not build a value that large")
+        return result
 
 
-class RenderTimeout(Exception):
-    """A template took longer than `RENDER_SECONDS` to fill."""
+_FORMAT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+MAX_FORMAT_WIDTH = 1000
 
 
-@contextmanager
-def time_limit(seconds: int = RENDER_SECONDS) -> Iterator[None]:
-    """Stop a render that runs past `seconds` (only possible in the main thread, where
-    unionkit renders; elsewhere the bounds above must do)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise RenderTimeout(f"filling the template took more than {seconds} seconds")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+def check_format(text: str) -> None:
+    """Refuse a %-format whose widths would pad a value to gigabytes (`%0999999999d`)."""
+    for match in _FORMAT_FIELD.finditer(text):
+        for number in match.groups():
+            if number == "*" or (number is not None and int(number) > MAX_FORMAT_WIDTH):
+                raise SecurityError(
+                    f"a format width above {MAX_FORMAT_WIDTH} is not allowed in a template"
+                )
 
 
 def make_environment(
@@ -121,3 +187,13 @@ def make_environment(
     env.globals = {"range": env.globals["range"]}
     env.filters.update(filters or {})
     return env
+
+
+def with_filters(
+    env: ImmutableSandboxedEnvironment, filters: dict[str, Callable[..., Any]]
+) -> ImmutableSandboxedEnvironment:
+    """An overlay of a shared environment with filters of its own (bound to one render);
+    it shares the compiled code, never the filters of another render."""
+    overlay = env.overlay()
+    overlay.filters = {**env.filters, **filters}
+    return overlay

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.model import KINDS
+from toolkit import kinds
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def kind_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema for one document kind, for editors to complete and check YAML."""
-    schema = KINDS[kind].model_json_schema(mode="validation")
+    found = kinds.get(kind)
+    schema = found.model.model_json_schema(mode="validation")
     schema["$schema"] = SCHEMA_DRAFT
-    schema["title"] = f"unionkit {kind}"
+    schema["title"] = f"unionkit {found.name}"
     return schema
 
 
@@ -22,8 +23,8 @@ def all_schemas() -> dict[str, Any]:
     return {
         "$schema": SCHEMA_DRAFT,
         "title": "unionkit document",
-        "anyOf": [{"$ref": f"#/$defs/{kind}"} for kind in KINDS],
-        "$defs": {kind: _inlined(kind_schema(kind)) for kind in KINDS},
+        "anyOf": [{"$ref": f"#/$defs/{kind}"} for kind in kinds.names()],
+        "$defs": {kind: _inlined(kind_schema(kind)) for kind in kinds.names()},
     }
 
 

@@ -8,14 +8,17 @@ from pathlib import Path
 from toolkit.errors import InputError
 from toolkit.output import write_atomically
 
-STARTERS = Path(__file__).resolve().parent / "starter_files"
 SCHEMA_FOLDER = Path(".unionkit") / "schema"
 
 
 def write_starter(kind: str, file: Path) -> list[Path]:
     """Write a starter `kind` document to `file` (never over an existing file) and the JSON
     Schema editors use to check it; a sign-on sheet also gets the letter it needs."""
+    from toolkit import kinds
     from toolkit.schema import kind_schema
+
+    found = kinds.get(kind)
+    kind = found.name
 
     if file.exists():
         raise InputError(
@@ -27,9 +30,10 @@ def write_starter(kind: str, file: Path) -> list[Path]:
     schema = file.parent / SCHEMA_FOLDER / f"{kind}.json"
     write_atomically(schema, json.dumps(kind_schema(kind), indent=2).encode("utf-8"))
     header = f"# yaml-language-server: $schema={(SCHEMA_FOLDER / f'{kind}.json').as_posix()}\n"
-    text = (STARTERS / f"{kind}.yaml").read_text(encoding="utf-8")
+    text = found.starter.read_text(encoding="utf-8")
     write_atomically(file, (header + text).encode("utf-8"))
     written.append(file)
-    if kind == "sign-on-sheet" and not (file.parent / "open-letter.yaml").exists():
-        written += write_starter("letter", file.parent / "open-letter.yaml")
+    for companion, name in found.companions:
+        if not (file.parent / name).exists():
+            written += write_starter(companion, file.parent / name)
     return written

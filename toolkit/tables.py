@@ -193,7 +193,7 @@ def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]] | None) -
     rows = []
     fields: set[str] = set()
     for index, item in enumerate(data):
-        line = loaded.line_of((index,))
+        line = loaded.line_of((index,)) or 1
         if not isinstance(item, dict):
             raise InputError(
                 "each row should be a group of `name: value` lines", file=path, line=line

@@ -11,23 +11,6 @@ from toolkit.errors import Problem
 from toolkit.sandbox import make_environment
 from toolkit.templates import Template
 
-# The values every kind's template sees, and each kind's own (context.py builds them).
-COMMON_FIELDS = frozenset({"kind", "language", "labels", "title", "campaign", "meta"})
-KIND_FIELDS: dict[str, frozenset[str]] = {
-    "resolution": frozenset(
-        {"branch", "intro", "sections", "send_to", "word_count", "word_limit",
-         "word_count_text", "signatures"}
-    ),
-    "letter": frozenset(
-        {"date", "to", "subject", "salutation", "body", "closing", "signatory_count",
-         "signatory_count_text", "signatory_groups", "signatory_columns", "signatory_run_in"}
-    ),
-    "sign-on-sheet": frozenset({"subject", "summary", "columns", "rows", "row_height_mm", "pages"}),
-    "leaflet": frozenset(
-        {"size", "orientation", "page_css", "bleed", "crop_marks", "headline", "subheading",
-         "events", "body", "speakers", "image", "link", "link_text", "organisers"}
-    ),
-}  # fmt: skip
 FILTERS = frozenset({"markdown", "numbered_list", "fill_in", "image", "qr_code", "name_columns"})
 # docxtpl's paragraph, row, cell and run tags are Jinja tags with a letter after the brace.
 _DOCXTPL_TAGS = re.compile(r"(\{%|\{\{)(p|tr|tc|r) ")
@@ -66,8 +49,10 @@ def check_template(template: Template) -> list[Problem]:
     """Problems with a template: values its kind does not have, unknown filters, syntax."""
     from jinja2 import TemplateSyntaxError
 
+    from toolkit import kinds
+
     kind = template.manifest.kind
-    known = COMMON_FIELDS | KIND_FIELDS[kind]
+    known = kinds.get(kind).template_values
     problems = []
     for file in (template.html_file, template.docx_file):
         try:

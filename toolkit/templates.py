@@ -6,15 +6,24 @@ import difflib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated
 
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, Field, ValidationError
 
+from toolkit import kinds
 from toolkit.errors import TemplateError
 from toolkit.loader import load_yaml
-from toolkit.model import KINDS, Line, Strict
+from toolkit.model import Line, Strict
+from toolkit.paths import is_inside
 
 MANIFEST = "manifest.yaml"
+
+
+def _known_kind(name: str) -> str:
+    try:
+        return kinds.canonical(name)
+    except KeyError:
+        raise ValueError(f"should be one of: {', '.join(kinds.names(aliases=True))}") from None
 
 
 class Manifest(Strict):
@@ -24,11 +33,11 @@ class Manifest(Strict):
     """The template's name, as listed by `unionkit templates`."""
     description: Line
     """One line saying what the template makes."""
-    kind: Literal["resolution", "letter", "sign-on-sheet", "leaflet"]
+    kind: Annotated[str, AfterValidator(_known_kind)]
+    """The document kind it fills; decides which fields a document may use."""
     fields: list[Line] = Field(default_factory=list)
     """The document values the template uses (documentation; `unionkit check` verifies
     what the template really uses)."""
-    """The document kind it fills; decides which fields a document may use."""
     html: Line = "document.html.j2"
     """The HTML+CSS Jinja template for the PDF, inside the folder."""
     docx: Line = "document.docx"
@@ -127,18 +136,15 @@ def copy_template(name: str, destination: Path) -> Path:
     return destination
 
 
-_READ: dict[tuple[Path, bool, int], Template] = {}
-
-
 def read_template(folder: Path, *, builtin: bool = False) -> Template:
     """Read and check a template folder's manifest (once per process while it is unchanged)."""
-    try:
-        key = (folder, builtin, (folder / MANIFEST).stat().st_mtime_ns)
-    except OSError:
-        return _read_template(folder, builtin=builtin)
-    if key not in _READ:
-        _READ[key] = _read_template(folder, builtin=builtin)
-    return _READ[key]
+    from toolkit.cache import TEMPLATES
+
+    template = TEMPLATES.for_file(
+        folder / MANIFEST, lambda: _read_template(folder, builtin=builtin), folder, builtin
+    )
+    assert isinstance(template, Template)
+    return template
 
 
 def _read_template(folder: Path, *, builtin: bool = False) -> Template:
@@ -152,10 +158,7 @@ def _read_template(folder: Path, *, builtin: bool = False) -> Template:
         from toolkit.validate import problems_from
 
         raise TemplateError(problems=problems_from(exc, loaded, Manifest)) from None
-    assert manifest.kind in KINDS
-    from toolkit.template_check import COMMON_FIELDS, KIND_FIELDS
-
-    known = COMMON_FIELDS | KIND_FIELDS[manifest.kind]
+    known = kinds.get(manifest.kind).template_values
     for index, name in enumerate(manifest.fields):
         if name not in known:
             raise TemplateError(
@@ -165,9 +168,9 @@ def _read_template(folder: Path, *, builtin: bool = False) -> Template:
                 field=f"fields.{index}",
             )
     for key, name in (("html", manifest.html), ("docx", manifest.docx)):
-        target = (folder / name).resolve()
+        target = folder / name
         line = loaded.line_of((key,))
-        if not target.is_relative_to(folder.resolve()):
+        if not is_inside(target, folder):
             raise TemplateError(
                 f"{name} lies outside the template folder", file=manifest_file, line=line, field=key
             )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.build import Outcome, Settings, build_one, check, plan
+from toolkit.build import Outcome, Settings, build_one, context_of, dependencies, load, plan
+from toolkit.paths import is_scratch_file
 
 
 def watched_folders(paths: list[Path], out_dir: Path) -> list[Path]:
@@ -13,12 +14,12 @@ def watched_folders(paths: list[Path], out_dir: Path) -> list[Path]:
     folders of every file a document uses (a campaign file in a parent folder, a local
     template folder)."""
     from toolkit.errors import UnionkitError
-    from toolkit.incremental import dependencies
 
     folders = {(p if p.is_dir() else p.parent).resolve() for p in paths}
-    for job in plan(paths, out_dir):
+    for job in plan(paths, out_dir).jobs:
         try:
-            document, context = check(job.source)
+            document = load(job.source)
+            context = context_of(document)
         except UnionkitError:
             continue  # its errors are shown by the build; its own folder is watched
         folders |= {path.parent.resolve() for path in dependencies(document, context)}
@@ -49,10 +50,12 @@ def watch_and_build(
             resolved = Path(path).resolve()
             if resolved.is_relative_to(out) or resolved.name.endswith(".part"):
                 return False
+            if is_scratch_file(resolved.name):
+                return False
             return bool(super().__call__(change, path))
 
     def build_all() -> None:
-        for job in plan(paths, out_dir):
+        for job in plan(paths, out_dir).jobs:
             report(build_one(job, Settings(formats=tuple(formats), force=True)))
 
     build_all()

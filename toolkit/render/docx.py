@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import lru_cache
+import struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it.token import Token
 
+from toolkit.cache import ENVIRONMENTS, PICTURES, read_file
 from toolkit.clock import creation_date
 from toolkit.context import DocumentContext, ImageRef, PrintSetup
-from toolkit.loader import read_cached
 from toolkit.markdown import block_tokens
 from toolkit.render.jinja_errors import template_error
 from toolkit.render.pdf import fill_in_blank
-from toolkit.sandbox import make_environment, time_limit
+from toolkit.sandbox import make_environment, time_limit, with_filters
 from toolkit.templates import Template
 
 if TYPE_CHECKING:
@@ -257,18 +256,17 @@ class MarkdownToWord:
 def svg_to_png(path: Path, dpi: int = 200) -> io.BytesIO:
     """A PNG drawing of an SVG image, drawn once per process while the file is unchanged
     (a batch of leaflets shares one picture)."""
-    return io.BytesIO(_svg_png(path.resolve(), path.stat().st_mtime_ns, dpi))
+    return io.BytesIO(PICTURES.for_file(path, lambda: _svg_png(path, dpi), dpi))
 
 
-@lru_cache(maxsize=16)
-def _svg_png(path: Path, stamp: int, dpi: int) -> bytes:
+def _svg_png(path: Path, dpi: int) -> bytes:
     """WeasyPrint draws the SVG, pdfium turns it into pixels."""
     import pypdfium2
     from weasyprint import HTML
 
-    from toolkit.render.pdf import local_fetcher
+    from toolkit.render.pdf import LocalFetcher
 
-    fetcher = local_fetcher([], [path.resolve()])
+    fetcher = LocalFetcher([], [path])
     html = (
         "<style>@page { size: auto; margin: 0 } html, body { margin: 0 }"
         " img { display: block }</style>"
@@ -312,7 +310,13 @@ def _list_style(base: str, level: int) -> str:
     return base if level == 0 else f"{base} {level + 1}"
 
 
-_DOCX_RENDERS = 0
+_RENDERS = itertools.count(1)
+
+
+def _docx_environment(template: Template) -> Any:
+    """One sandboxed environment per Word template, kept while the file is unchanged; it
+    keeps the compiled parts, and each render overlays its own filters."""
+    return ENVIRONMENTS.for_file(template.docx_file, make_environment, "docx")
 
 
 def render_docx(context: DocumentContext, template: Template) -> bytes:
@@ -320,7 +324,7 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage, RichText
 
-    tpl = DocxTemplate(io.BytesIO(read_cached(template.docx_file)))
+    tpl = DocxTemplate(io.BytesIO(read_file(template.docx_file)))
     accent = str(context.values["campaign"]["colour"]).lstrip("#").upper()
     if len(accent) == 3:
         accent = "".join(c * 2 for c in accent)
@@ -331,7 +335,7 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
             return HighlightedRun(fill_in_blank(width))
         return RichText(str(value))
 
-    scale = TYPE_SCALE[context.print.size] if context.values.get("kind") == "leaflet" else 1.0
+    scale = TYPE_SCALE[context.print.size] if context.layout.own_paper else 1.0
 
     def image(ref: ImageRef | None, height_mm: float = 20) -> Any:
         if ref is None:
@@ -353,15 +357,16 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
         size = max(10.0, min(float(size_mm) * scale, 80.0))
         return InlineImage(tpl, picture, width=Mm(size), height=Mm(size))
 
-    env = make_environment(
-        filters={
+    env = with_filters(
+        _docx_environment(template),
+        {
             "markdown": writer.markdown,
             "numbered_list": writer.numbered_list,
             "name_columns": writer.name_columns,
             "fill_in": fill_in,
             "image": image,
             "qr_code": qr_code,
-        }
+        },
     )
     try:
         with time_limit():
@@ -370,47 +375,51 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
         raise template_error(exc, template.docx_file) from None
     document = tpl.docx
     _apply_accent(document, accent)
-    if context.values.get("kind") == "leaflet":
+    if context.layout.own_paper:
         _fit_page(document, context.print)
     _set_language(document, context.language)
     _set_properties(document, context)
     buffer = io.BytesIO()
-    with fixed_zip_dates():
-        tpl.save(buffer)
-    data = buffer.getvalue()
+    tpl.save(buffer)
+    data = fix_zip_dates(buffer.getvalue())
     # docxtpl leaves reference cycles behind; collect now and then so long batches stay flat.
-    global _DOCX_RENDERS
-    _DOCX_RENDERS += 1
-    if _DOCX_RENDERS % 25 == 0:
+    if next(_RENDERS) % 25 == 0:
         import gc
 
         gc.collect()
     return data
 
 
-@contextmanager
-def fixed_zip_dates() -> Iterator[None]:
-    """While saving, date every zip entry by the build's date instead of the clock, so that
-    with `SOURCE_DATE_EPOCH` two builds of the same input are byte for byte the same."""
-    import zipfile
+_LOCAL_HEADER = b"PK\x03\x04"
+_CENTRAL_HEADER = b"PK\x01\x02"
+_END_OF_DIRECTORY = b"PK\x05\x06"
 
-    from docx.opc import phys_pkg
 
+def fix_zip_dates(data: bytes) -> bytes:
+    """The same zip with every entry dated by the build's date instead of the clock, so that
+    with `SOURCE_DATE_EPOCH` two builds of the same input are byte for byte the same. The
+    dates are rewritten in place (the compressed data and checksums do not cover them)."""
     when = creation_date()
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    original = phys_pkg._ZipPkgWriter.write
-
-    def write(self: Any, pack_uri: Any, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        self._zipf.writestr(info, blob)
-
-    phys_pkg._ZipPkgWriter.write = write  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        phys_pkg._ZipPkgWriter.write = original  # type: ignore[method-assign]
+    year = min(max(when.year, 1980), 2107)
+    dos_date = ((year - 1980) << 9) | (when.month << 5) | when.day
+    dos_time = (when.hour << 11) | (when.minute << 5) | (when.second // 2)
+    stamp = struct.pack("<HH", dos_time, dos_date)
+    out = bytearray(data)
+    end = out.rfind(_END_OF_DIRECTORY)
+    if end < 0:
+        raise ValueError("not a zip file")
+    entries, _size, offset = struct.unpack_from("<HII", out, end + 10)
+    for _ in range(entries):
+        if out[offset : offset + 4] != _CENTRAL_HEADER:
+            raise ValueError("damaged zip directory")
+        out[offset + 12 : offset + 16] = stamp
+        (local,) = struct.unpack_from("<I", out, offset + 42)
+        if out[local : local + 4] != _LOCAL_HEADER:
+            raise ValueError("damaged zip entry")
+        out[local + 10 : local + 14] = stamp
+        names, extra, comment = struct.unpack_from("<HHH", out, offset + 28)
+        offset += 46 + names + extra + comment
+    return bytes(out)
 
 
 def _apply_accent(document: WordDocument, accent: str) -> None:
@@ -509,28 +518,36 @@ def _cap(text: str, limit: int = 255) -> str:
 
 
 CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+DC_TERMS = "http://purl.org/dc/terms/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def _set_properties(document: WordDocument, context: DocumentContext) -> None:
-    """Core properties: title, author, language and dates (honouring `SOURCE_DATE_EPOCH`)."""
-    from docx.oxml.ns import nsmap
+    """Core properties: title, author, language and dates (honouring `SOURCE_DATE_EPOCH`).
+    Written as a new element with its namespaces spelt out: docxtpl's import changes the
+    namespace python-docx would use for them, for the whole process."""
+    from lxml import etree
 
-    when = creation_date().replace(tzinfo=None)
-    # docxcompose (docxtpl's subdocuments) rebinds the `cp` prefix to the custom-properties
-    # namespace for the whole process; python-docx would then write `cp:lastModifiedBy` and
-    # `cp:revision` in the wrong namespace, which Word reports as damaged. Restore it here.
-    borrowed = nsmap["cp"]
-    nsmap["cp"] = CORE_PROPERTIES
-    try:
-        props = document.core_properties
-        # Word's core properties hold at most 255 characters.
-        props.title = _cap(context.title)
-        props.author = _cap(context.author)
-        props.last_modified_by = _cap(context.author)
-        props.language = context.language
-        props.created = when
-        props.modified = when
-        props.revision = 1
-        props.comments = "Made with unionkit"
-    finally:
-        nsmap["cp"] = borrowed
+    when = creation_date().strftime("%Y-%m-%dT%H:%M:%SZ")
+    cp, dc, dcterms = f"{{{CORE_PROPERTIES}}}", f"{{{DUBLIN_CORE}}}", f"{{{DC_TERMS}}}"
+    root = etree.Element(
+        f"{cp}coreProperties",
+        nsmap={"cp": CORE_PROPERTIES, "dc": DUBLIN_CORE, "dcterms": DC_TERMS, "xsi": XSI},
+    )
+    # Word's core properties hold at most 255 characters.
+    for tag, value in (
+        (f"{dc}title", _cap(context.title)),
+        (f"{dc}creator", _cap(context.author)),
+        (f"{cp}lastModifiedBy", _cap(context.author)),
+        (f"{dc}language", context.language),
+        (f"{dc}description", "Made with unionkit"),
+        (f"{cp}revision", "1"),
+    ):
+        etree.SubElement(root, tag).text = value
+    for tag in ("created", "modified"):
+        element = etree.SubElement(root, f"{dcterms}{tag}")
+        element.set(f"{{{XSI}}}type", "dcterms:W3CDTF")
+        element.text = when
+    part = document.part.package._core_properties_part
+    part._element = root

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from functools import lru_cache
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
+from toolkit.cache import ENVIRONMENTS, PerThread, read_file
 from toolkit.clock import creation_date
 from toolkit.context import DocumentContext, ImageRef
 from toolkit.errors import Problem, RenderError
 from toolkit.fonts import FONTS, font_face_css
-from toolkit.loader import read_cached
 from toolkit.markdown import to_html
+from toolkit.paths import inside_any, real_path
 from toolkit.render.jinja_errors import template_error
 from toolkit.sandbox import make_environment, time_limit
 from toolkit.templates import Template
 
 MIN_FILL_IN = 12
-MAX_HTML_CHARS = 20_000_000
 
 
 def fill_in_blank(width: Any = 24) -> str:
@@ -80,37 +82,43 @@ def qr_code(link: str | None, size_mm: float = 25) -> Markup:
     ).format(data, size, size, link)
 
 
-@lru_cache(maxsize=32)
-def _html_environment(folder: Path) -> Any:
-    """One sandboxed environment per template folder and process: Jinja keeps each template
-    compiled in it, so a batch compiles once."""
-    return make_environment(
-        folder,
-        filters={
-            "markdown": markdown,
-            "numbered_list": numbered_list,
-            "fill_in": fill_in,
-            "image": image,
-            "qr_code": qr_code,
-        },
+FILTERS: dict[str, Callable[..., Any]] = {
+    "markdown": markdown,
+    "numbered_list": numbered_list,
+    "fill_in": fill_in,
+    "image": image,
+    "qr_code": qr_code,
+}
+
+
+def _html_environment(template: Template) -> Any:
+    """One sandboxed environment per template folder, kept while its HTML file is unchanged:
+    Jinja keeps each template compiled in it, so a batch compiles once."""
+    return ENVIRONMENTS.for_file(
+        template.html_file,
+        lambda: make_environment(template.folder, filters=FILTERS),
+        "html",
+        str(template.folder),
     )
 
 
-@lru_cache(maxsize=1)
-def _shipped_fonts() -> tuple[Any, Any]:
-    """The shipped fonts, loaded once per process: the FontConfiguration WeasyPrint reuses
-    across documents and the `@font-face` stylesheet registered in it."""
+def _load_fonts() -> tuple[Any, Any]:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    fetcher = local_fetcher([FONTS], [])
+    fetcher = LocalFetcher([FONTS], [])
     return font_config, CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)
+
+
+# The shipped fonts and the FontConfiguration WeasyPrint reuses across documents: one per
+# thread, since a Pango font map must not be shared between threads.
+_FONTS = PerThread(_load_fonts)
 
 
 def render_html(context: DocumentContext, template: Template) -> str:
     """Fill the template's HTML with the context, in the sandbox."""
-    env = _html_environment(template.folder)
+    env = _html_environment(template)
     values = {
         **context.values,
         "meta": {
@@ -121,83 +129,103 @@ def render_html(context: DocumentContext, template: Template) -> str:
         },
     }
     try:
-        chunks: list[str] = []
-        size = 0
         with time_limit():
-            for chunk in env.get_template(template.manifest.html).generate(values):
-                size += len(chunk)
-                if size > MAX_HTML_CHARS:
-                    raise SecurityError("the template produced more than 20 million characters")
-                chunks.append(chunk)
-        return "".join(chunks)
+            return str(env.get_template(template.manifest.html).render(values))
     except Exception as exc:  # noqa: BLE001 - any template failure is the template's error
         raise template_error(exc, template.html_file) from None
 
 
-class _WeasyPrintLog(logging.Handler):
-    """Collects what WeasyPrint logs while one document renders."""
+# -- WeasyPrint's log, per render --------------------------------------------------------------
+_RECORDS: ContextVar[list[logging.LogRecord] | None] = ContextVar("weasyprint_log", default=None)
+
+
+class _RenderLog(logging.Handler):
+    """Hands each record WeasyPrint logs to the render running in the same thread (and
+    nothing else): WeasyPrint has one logger for the process and no per-render one."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        records = _RECORDS.get()
+        if records is not None:
+            records.append(record)
 
 
-def render_pdf(context: DocumentContext, template: Template) -> bytes:
-    """Render the document to PDF bytes; a refused resource or a WeasyPrint error fails it."""
+def _install_log_router() -> None:
+    logger = logging.getLogger("weasyprint")
+    if not any(isinstance(handler, _RenderLog) for handler in logger.handlers):
+        logger.addHandler(_RenderLog())
+
+
+_install_log_router()
+
+
+@contextmanager
+def _captured(records: list[logging.LogRecord]) -> Iterator[None]:
+    token = _RECORDS.set(records)
+    try:
+        yield
+    finally:
+        _RECORDS.reset(token)
+
+
+# -- layout and writing ------------------------------------------------------------------------
+@dataclass
+class LaidOut:
+    """A document's pages as WeasyPrint laid them out, with what its render fetched and
+    logged, ready to be written as PDF."""
+
+    document: Any
+    fetcher: LocalFetcher
+    records: list[logging.LogRecord] = field(default_factory=list)
+
+
+def lay_out(context: DocumentContext, template: Template) -> LaidOut:
+    """Lay the document out in pages; a refused resource or a WeasyPrint error fails it."""
     html = render_html(context, template)
     from weasyprint import HTML
 
-    fetcher = local_fetcher([template.folder.resolve(), FONTS], context.allowed_files)
-    log = _WeasyPrintLog()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(log)
-    try:
-        font_config, fonts = _shipped_fonts()
-        document = HTML(
-            string=html, base_url=template.folder.resolve().as_uri() + "/", url_fetcher=fetcher
-        )
+    fetcher = LocalFetcher([template.folder, FONTS], context.allowed_files)
+    records: list[logging.LogRecord] = []
+    with _captured(records):
+        font_config, fonts = _FONTS.get()
+        folder = real_path(template.folder) or template.folder
+        document = HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=fetcher)
         # Tagged, so screen readers follow headings, lists and tables.
         rendered = document.render(stylesheets=[fonts], font_config=font_config, pdf_tags=True)
-        if context.values.get("kind") == "leaflet" and len(rendered.pages) > 1:
-            raise RenderError(
-                f"the leaflet runs to {len(rendered.pages)} pages at {context.print.size}:"
-                " shorten the body, drop an event or speaker, or choose a bigger size",
-                file=context.source,
-                line=1,
-            )
-        pdf = rendered.write_pdf(pdf_variant=context.print.pdf_variant, pdf_tags=True)
-    finally:
-        logger.removeHandler(log)
-    if fetcher.refused:
+    laid_out = LaidOut(rendered, fetcher, records)
+    _raise_failures(laid_out, template)
+    return laid_out
+
+
+def _raise_failures(laid_out: LaidOut, template: Template) -> None:
+    if laid_out.fetcher.refused:
         raise RenderError(
             "refused to load "
-            + ", ".join(fetcher.refused)
+            + ", ".join(laid_out.fetcher.refused)
             + ": a template may only use files inside its own folder",
             file=template.html_file,
         )
-    errors = [r.getMessage() for r in log.records if r.levelno >= logging.ERROR]
+    errors = [r.getMessage() for r in laid_out.records if r.levelno >= logging.ERROR]
     if errors:
         raise RenderError("; ".join(errors), file=template.html_file)
+
+
+def render_pdf(
+    context: DocumentContext, template: Template, laid_out: LaidOut | None = None
+) -> bytes:
+    """The document as PDF bytes (laid out now unless `laid_out` is given); copies imposed on
+    A4 sheets and crop marks added when the document asks for them."""
+    laid_out = laid_out or lay_out(context, template)
+    with _captured(laid_out.records):
+        pdf = laid_out.document.write_pdf(pdf_variant=context.print.pdf_variant, pdf_tags=True)
+    _raise_failures(laid_out, template)
     context.warnings.extend(
         Problem(template.html_file, None, "", record.getMessage(), warning=True)
-        for record in log.records
+        for record in laid_out.records
         if record.levelno < logging.ERROR and "HarfBuzz" not in record.getMessage()
     )
-    if any("HarfBuzz" in record.getMessage() for record in log.records) and _first_time():
-        context.warnings.append(
-            Problem(
-                "unionkit",
-                None,
-                "",
-                "the HarfBuzz subsetter (libharfbuzz-subset) is missing, so PDFs take about four"
-                " times longer to make: install it (Debian/Ubuntu: apt install"
-                " libharfbuzz-subset0)",
-                warning=True,
-            )
-        )
     assert isinstance(pdf, bytes)
     if context.print.per_sheet > 1:
         from toolkit.render.impose import impose_on_sheet
@@ -210,48 +238,39 @@ def render_pdf(context: DocumentContext, template: Template) -> bytes:
     return pdf
 
 
-_WARNED: list[bool] = []
+def _response(url: str, body: bytes, content_type: str) -> Any:
+    from weasyprint.urls import URLFetcherResponse
+
+    return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
 
-def _first_time() -> bool:
-    """True once per process, for warnings a batch should see once, not per document."""
-    if _WARNED:
-        return False
-    _WARNED.append(True)
-    return True
+class LocalFetcher:
+    """A WeasyPrint URL fetcher, made for one render, that reads `data:` URLs, files inside
+    `folders` and the listed `files`, and refuses (and remembers) everything else."""
 
+    _fail_on_errors = False  # WeasyPrint reads this: a refusal is collected, not raised
 
-def local_fetcher(folders: list[Path], files: list[Path]) -> Any:
-    """A WeasyPrint URL fetcher that reads `data:` URLs, files in `folders` and `files` only.
-    Fetchers are kept per process (making one builds a whole urllib opener); each use starts
-    with an empty list of what it refused."""
-    fetcher = _fetcher(tuple(folders), tuple(files))
-    fetcher.refused.clear()
-    return fetcher
+    def __init__(self, folders: list[Path], files: list[Path]) -> None:
+        self.folders = tuple(folders)
+        self.files = frozenset(real_path(path) for path in files)
+        self.refused: list[str] = []
 
+    def __call__(self, url: str) -> Any:
+        return self.fetch(url)
 
-@lru_cache(maxsize=64)
-def _fetcher(folders: tuple[Path, ...], files: tuple[Path, ...]) -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith("data:"):
+            from urllib.request import DataHandler, Request
 
-    class LocalFetcher(URLFetcher):  # type: ignore[misc]
-        def __init__(self) -> None:
-            super().__init__(allowed_protocols={"file", "data"})
-            self.refused: list[str] = []
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            parts = urlsplit(url)
-            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-                path = Path(unquote(parts.path)).resolve()
-                inside = any(path.is_relative_to(folder) for folder in folders)
-                if (inside or path in files) and path.is_file():
-                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(
-                        url, body=read_cached(path), headers={"Content-Type": kind}
-                    )
-            self.refused.append(url)
-            raise ValueError(f"unionkit does not load {url}")
-
-    return LocalFetcher()
+            with DataHandler().data_open(Request(url)) as response:
+                kind = response.headers.get("Content-Type", "application/octet-stream")
+                return _response(url, response.read(), kind)
+        parts = urlsplit(url)
+        if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+            path = Path(unquote(parts.path))
+            allowed = inside_any(path, self.folders) or real_path(path) in self.files
+            if allowed and path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return _response(url, read_file(path), kind)
+        self.refused.append(url)
+        raise ValueError(f"unionkit does not load {url}")

@@ -1,0 +1,125 @@
+"""The public build API: what every front end (the CLI, the campaign site, the web app) calls.
+
+    from toolkit import api
+
+    document = api.load(Path("motion.yaml"))            # or api.load({...}, folder=...)
+    checked = api.check(document)                        # every rule, layout included
+    pdf = api.render(checked, "pdf")                     # bytes; "docx" likewise
+    api.write(Path("out/motion.pdf"), pdf)               # atomically
+
+    plan = api.plan([Path("campaign/")], Path("out"), data=Path("branches.csv"))
+    outcomes = api.build_all(plan, api.Settings(), Path("out"))
+
+Problems are raised as `UnionkitError` (each with `FILE:LINE: field: message` problems) or,
+in `build`/`build_all`/`check_file`, collected in each `Outcome`. Every function here is safe
+to call from several threads at once; renders are bounded in time and size by the sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from toolkit import build as _pipeline
+from toolkit.build import Checked, Job, Outcome, Plan, Settings
+from toolkit.data import DataRow
+from toolkit.document import LoadedDocument, mapping_source
+from toolkit.errors import Problem, UnionkitError, UsageError
+from toolkit.formats import FORMATS, PDF_VARIANTS
+
+__all__ = [
+    "FORMATS",
+    "PDF_VARIANTS",
+    "Checked",
+    "Job",
+    "LoadedDocument",
+    "Outcome",
+    "Plan",
+    "Problem",
+    "Settings",
+    "UnionkitError",
+    "UsageError",
+    "build",
+    "build_all",
+    "check",
+    "check_file",
+    "load",
+    "plan",
+    "render",
+    "write",
+]
+
+
+def load(
+    source: Path | Mapping[str, Any],
+    *,
+    folder: Path | None = None,
+    name: str = "form",
+    overrides: Mapping[str, str] | None = None,
+    row: DataRow | None = None,
+) -> LoadedDocument:
+    """Read a document: a YAML file, or a mapping (what a web form sends) whose relative
+    paths (campaign file, pictures) are looked up in `folder` and whose problems are
+    reported under `name`. Its fields and the files it names are validated; raises
+    `UnionkitError`."""
+    if isinstance(source, Path):
+        return _pipeline.load(source, overrides, row)
+    if folder is None:
+        raise TypeError("a document given as a mapping needs the folder its paths are in")
+    return _pipeline.load(mapping_source(source, folder, name), overrides, row)
+
+
+def check(document: LoadedDocument, *, pdf_variant: str | None = None) -> Checked:
+    """Every remaining rule: the kind's own (word limits, copies per sheet), a local
+    template's names, and the layout of kinds whose pages are checked (a leaflet is one
+    page). Raises `UnionkitError`. What passes here renders."""
+    return _pipeline.validate(document, _pipeline.context_of(document, pdf_variant))
+
+
+def render(checked: Checked, fmt: str) -> bytes:
+    """The document in one format, "pdf" or "docx", as bytes."""
+    return _pipeline.render(checked, fmt)
+
+
+def write(path: Path, data: bytes) -> None:
+    """Write a file atomically: a reader sees the old file or the new one, never half."""
+    from toolkit.output import write_atomically
+
+    write_atomically(path, data)
+
+
+def plan(
+    paths: Iterable[Path],
+    out_dir: Path,
+    *,
+    data: Path | None = None,
+    name_by: str | None = None,
+) -> Plan:
+    """The jobs for documents and folders of documents, with a mail-merge table's rows.
+    Raises `UsageError` for a `name_by` column the table lacks."""
+    return _pipeline.plan(paths, out_dir, data=data, name_by=name_by)
+
+
+def build(job: Job, settings: Settings | None = None, *, write: bool = True) -> Outcome:
+    """Build one job into its formats (written, or kept in `outcome.data` with
+    `write=False`); never raises for a bad document."""
+    return _pipeline.build_one(job, settings or Settings(), write=write)
+
+
+def build_all(
+    plan: Plan,
+    settings: Settings,
+    out_dir: Path,
+    *,
+    jobs: int | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Build a plan's jobs in order (on `jobs` processes; default: in this process for a
+    small batch, a process per core for a large one), skipping what is up to date."""
+    return _pipeline.build_many(plan.jobs, settings, out_dir, jobs, on_outcome)
+
+
+def check_file(path: Path) -> Outcome:
+    """Check one document file as `build` would, without rendering; never raises."""
+    return _pipeline.check_one(path)

@@ -1,0 +1,106 @@
+"""Every per-process cache, with one policy: keyed by a file's path, size and modification
+time, bounded in entries, least recently used first out, and safe to share between threads."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+Stamp = tuple[str, int, int]
+
+
+def stamp(path: Path) -> Stamp:
+    """What identifies one version of a file: its real path, size and modification time.
+    Raises `OSError` when the file cannot be looked at."""
+    status = os.stat(path)
+    return (os.path.realpath(path), status.st_size, status.st_mtime_ns)
+
+
+class FileCache(Generic[T]):
+    """Values computed from files, kept while the files are unchanged.
+
+    A key is the stamps of the files a value was made from plus anything else that shaped
+    it; a changed file makes a new key, and the old entry ages out. Two threads asking for
+    the same missing value may both compute it: values are pure, so either result is right.
+    """
+
+    def __init__(self, name: str, size: int) -> None:
+        self.name = name
+        self.size = size
+        self._entries: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value for `key`, computing and keeping it if it is not held."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def for_file(self, path: Path, compute: Callable[[], T], *extra: Hashable) -> T:
+        """The value computed from one file (and `extra`), while that file is unchanged.
+        A file that cannot be looked at is not cached: `compute` reports the problem."""
+        try:
+            key = (stamp(path), *extra)
+        except OSError:
+            return compute()
+        return self.get(key, compute)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class PerThread(Generic[T]):
+    """One object per thread, for the few things a library says must not be shared
+    between threads (a Pango font map, a parser with lazily built tables)."""
+
+    def __init__(self, factory: Callable[[], T]) -> None:
+        self._factory = factory
+        self._local = threading.local()
+
+    def get(self) -> T:
+        value: T | None = getattr(self._local, "value", None)
+        if value is None:
+            value = self._factory()
+            self._local.value = value
+        return value
+
+
+# The caches themselves, so there is one place to see what a process keeps.
+FILE_BYTES: FileCache[bytes] = FileCache("template files and pictures", 256)
+"""Template files, fonts and pictures read for rendering."""
+PARSED_YAML: FileCache[object] = FileCache("parsed YAML", 128)
+"""Parsed YAML with line numbers: a batch reads its document and campaign file once."""
+TEMPLATES: FileCache[object] = FileCache("template manifests", 64)
+"""Template folders read and checked."""
+FOLDER_DIGESTS: FileCache[str] = FileCache("template folder fingerprints", 64)
+"""Fingerprints of template folders, keyed by every file's stamp."""
+ENVIRONMENTS: FileCache[object] = FileCache("Jinja environments", 32)
+"""One sandboxed Jinja environment per template file, which keeps its compiled code."""
+PICTURES: FileCache[bytes] = FileCache("pictures drawn for Word", 16)
+"""SVG pictures drawn as PNG for Word, which cannot place SVG itself."""
+
+
+def clear_all() -> None:
+    """Forget everything (for tests that change files within one clock tick)."""
+    for cache in (FILE_BYTES, PARSED_YAML, TEMPLATES, FOLDER_DIGESTS, ENVIRONMENTS, PICTURES):
+        cache.clear()
+
+
+def read_file(path: Path) -> bytes:
+    """A template file, font or picture, read once per process while it is unchanged."""
+    return FILE_BYTES.for_file(path, path.read_bytes)

@@ -1,0 +1,110 @@
+"""What a document kind declares about itself: the one place the pipeline learns about it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from toolkit.model import Document
+
+if TYPE_CHECKING:
+    from toolkit.context import DocumentContext
+    from toolkit.document import LoadedDocument
+    from toolkit.glyphs import PlacedText
+    from toolkit.loader import Loaded
+
+STARTERS = Path(__file__).resolve().parent.parent / "starter_files"
+# The values every kind's template sees (context.common builds them; `meta` is the renderer's).
+COMMON_VALUES = frozenset({"kind", "language", "labels", "title", "campaign", "meta"})
+# Fields every document has whose values are names of things, never printed.
+COMMON_NAME_FIELDS = ("template", "campaign", "language")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Rules about pages that only laying the document out can check."""
+
+    one_page: bool = False
+    """Each side must fit one page: `check` and `build` lay the PDF out to make sure."""
+    own_paper: bool = False
+    """The document chooses its paper size, orientation and copies per sheet (the
+    renderers follow `context.print`); otherwise it is A4 portrait."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of the README's field reference."""
+
+    title: str
+    model: type[BaseModel]
+    own_only: bool = False
+    """Leave out the fields every document has (they get a table of their own)."""
+
+
+def _no_files(model: Document, folder: Path) -> list[Path]:
+    return []
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A document kind: its model, how its template data is built, and its rules."""
+
+    name: str
+    model: type[Document]
+    build_context: Callable[[LoadedDocument], DocumentContext]
+    values: frozenset[str]
+    """The values its templates see besides `COMMON_VALUES` (a test holds the context
+    builder to exactly these)."""
+    sections: tuple[Section, ...]
+    """Its tables in the README's field reference, its own fields first."""
+    link: Callable[[Document, Loaded], object] | None = None
+    """Reads the files a document names besides its campaign (a letter's signatories, a
+    sheet's letter); the result is `LoadedDocument.linked`."""
+    dependencies: Callable[[Document, Path], list[Path]] = _no_files
+    """The files `link` reads, for rebuilding when they change (given the document's
+    folder)."""
+    describe: Callable[[LoadedDocument, DocumentContext], str] | None = None
+    """One line for the build summary after the kind's name."""
+    layout: Layout = Layout()
+    companions: tuple[tuple[str, str], ...] = ()
+    """Starters written beside this kind's starter when missing: (kind, file name)."""
+    name_fields: tuple[str, ...] = ()
+    """Its fields whose values name files or choices and are never printed as written."""
+    linked_texts: Callable[[object], Iterable[PlacedText]] | None = None
+    """The printed texts among what `link` read (a letter's signatories), with places."""
+
+    @property
+    def starter(self) -> Path:
+        """The commented starter document `unionkit new` writes."""
+        return STARTERS / f"{self.name}.yaml"
+
+    @property
+    def template_values(self) -> frozenset[str]:
+        """Every value a template of this kind may use."""
+        return COMMON_VALUES | self.values
+
+    def printed_texts(self, document: LoadedDocument) -> Iterator[PlacedText]:
+        """Every text of a document that will be printed, with where it was written: for
+        checking that the fonts draw it."""
+        from toolkit.glyphs import texts_of
+
+        loaded, skip = document.source, {*COMMON_NAME_FIELDS, *self.name_fields}
+        for path, text in texts_of(loaded.data):
+            if path and path[0] not in skip:
+                yield loaded.file, loaded.line_of(path), ".".join(map(str, path)), text
+        campaign = document.campaign
+        for key in ("name", "email", "website"):
+            value = getattr(campaign, key)
+            if value:
+                yield loaded.file, loaded.line_of(("campaign",)), f"campaign.{key}", value
+        if self.linked_texts is not None:
+            yield from self.linked_texts(document.linked)
+
+    def summary(self, document: LoadedDocument, context: DocumentContext) -> str:
+        """What the build says about a document, e.g. "resolution, 270 words"."""
+        extra = self.describe(document, context) if self.describe else ""
+        return f"{self.name}, {extra}" if extra else self.name
