@@ -14,11 +14,11 @@ from pypdf import PdfReader
 
 from tests.conftest import EXAMPLES, MINIMAL, Run, docx_text, pdf_text, squash
 from toolkit import api, kinds
-from toolkit.markdown import block_tokens, to_plain
 from toolkit.kinds.leaflet import Leaflet
 from toolkit.kinds.letter import Letter
 from toolkit.kinds.resolution import Resolution
 from toolkit.kinds.sign_on_sheet import SignOnSheet
+from toolkit.markdown import block_tokens, to_plain
 
 A4 = (595.28, 841.89)
 EXAMPLE_DOCUMENTS = sorted(
