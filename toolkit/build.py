@@ -129,15 +129,22 @@ def validate(document: LoadedDocument, context: DocumentContext) -> Checked:
         if problems:
             raise UnionkitError(problems=problems)
     pages = None
-    if context.layout.one_page:
+    layout = context.layout
+    if layout.checked:
         from toolkit.render.pdf import lay_out
 
-        pages = lay_out(context, document.template)
-        count = len(pages.document.pages)
-        if count > 1:
+        target = layout.page_target(context)
+        for step, scale in enumerate((1.0, *layout.fit_steps)):
+            context.values["fit"] = {"scale": scale, "step": step}
+            pages = lay_out(context, document.template)
+            if len(pages.document.pages) <= target:
+                break
+        count = len(pages.document.pages) if pages is not None else 0
+        if layout.one_page and count > target:
             raise UnionkitError(
-                f"the {document.kind.name} runs to {count} pages at {context.print.size}:"
-                " shorten the body, drop an event or speaker, or choose a bigger size",
+                f"the {document.kind.name} runs to {count} pages at {context.print.size}"
+                f" (it should take {target}): shorten the body, drop an event or speaker,"
+                " or choose a bigger size",
                 file=context.source,
                 line=1,
             )
@@ -207,10 +214,11 @@ def check_one(source: Path) -> Outcome:
     def step() -> None:
         document = load(source)
         context = context_of(document)
-        outcome.warnings.extend(context.warnings)
+        outcome.warnings = context.warnings
         outcome.summary = document.kind.summary(document, context)
         outcome.dependencies = dependencies(document, context)
         validate(document, context)
+        outcome.summary = document.kind.summary(document, context)
 
     _guarded(source, outcome, step)
     return outcome
@@ -250,7 +258,8 @@ def build_one(
     if not prepared:
         return outcome
     document, context = prepared[0]
-    outcome.warnings.extend(context.warnings)
+    # The context's list grows as validation and rendering find more to say.
+    outcome.warnings = context.warnings
     outcome.summary = document.kind.summary(document, context)
     outcome.dependencies = dependencies(document, context)
     if write:
@@ -276,6 +285,7 @@ def build_one(
     if not checked:
         outcome.digest = ""
         return outcome
+    outcome.summary = document.kind.summary(document, context)
     for fmt in settings.formats:
 
         def step(fmt: str = fmt) -> None:

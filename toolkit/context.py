@@ -117,6 +117,8 @@ def common_context(doc: LoadedDocument, title: str, author: str | None) -> Docum
             "logo": logo,
             "contact_line": " · ".join(contact),
         },
+        # How far the layout was scaled to fit its pages (1: full size); see Layout.fit_steps.
+        "fit": {"scale": 1.0, "step": 0},
     }
     images = [logo.path()] if logo is not None else []
     author = campaign.name or author or "unionkit"

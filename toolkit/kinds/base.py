@@ -19,20 +19,42 @@ if TYPE_CHECKING:
 
 STARTERS = Path(__file__).resolve().parent.parent / "starter_files"
 # The values every kind's template sees (context.common builds them; `meta` is the renderer's).
-COMMON_VALUES = frozenset({"kind", "language", "labels", "title", "campaign", "meta"})
+COMMON_VALUES = frozenset({"kind", "language", "labels", "title", "campaign", "meta", "fit"})
 # Fields every document has whose values are names of things, never printed.
 COMMON_NAME_FIELDS = ("template", "campaign", "language")
 
 
+def _one_page(context: DocumentContext) -> int:
+    return 1
+
+
 @dataclass(frozen=True)
 class Layout:
-    """Rules about pages that only laying the document out can check."""
+    """Rules about pages that only laying the document out can check. When a kind has a
+    page target, `check` and `build` lay its PDF out (once, or once per fitting step) and
+    the PDF is written from that layout."""
 
     one_page: bool = False
-    """Each side must fit one page: `check` and `build` lay the PDF out to make sure."""
+    """The document must fit its page target (`pages`): a document that still overflows at
+    the last fitting step is refused with how far over it is. Without it, fitting is tried
+    and a document that cannot fit simply runs on."""
     own_paper: bool = False
     """The document chooses its paper size, orientation and copies per sheet (the
     renderers follow `context.print`); otherwise it is A4 portrait."""
+    fit_steps: tuple[float, ...] = ()
+    """Scales tried in turn when the pages overflow at full size (type and pictures shrink
+    by the template's use of `fit.scale`), largest first, none below a legible floor."""
+    pages: Callable[[DocumentContext], int] | None = None
+    """How many pages the document should take (default: one when `one_page` is set); the
+    layout is checked when this or `fit_steps` is set."""
+
+    @property
+    def checked(self) -> bool:
+        """Whether the layout is checked at all."""
+        return self.one_page or bool(self.fit_steps) or self.pages is not None
+
+    def page_target(self, context: DocumentContext) -> int:
+        return (self.pages or _one_page)(context)
 
 
 @dataclass(frozen=True)
@@ -106,5 +128,10 @@ class Kind:
 
     def summary(self, document: LoadedDocument, context: DocumentContext) -> str:
         """What the build says about a document, e.g. "resolution, 270 words"."""
-        extra = self.describe(document, context) if self.describe else ""
-        return f"{self.name}, {extra}" if extra else self.name
+        parts = [self.name]
+        if self.describe:
+            parts.append(self.describe(document, context))
+        scale = float(context.values.get("fit", {}).get("scale", 1.0))
+        if scale < 1.0:
+            parts.append(f"fitted to its page at {round(scale * 100)}% of full size")
+        return ", ".join(part for part in parts if part)
