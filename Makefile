@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck docx-templates packaging-check readme bench clean
+.PHONY: demo doctor test test-without-harfbuzz-subset lint typecheck docx-templates packaging-check readme bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# doctor stops the demo with its advice when a library PDFs need is missing.
 demo: $(STAMP)
+	$(BIN)/unionkit doctor --quiet
 	$(BIN)/unionkit build examples -o out
+
+doctor: $(STAMP)
+	$(BIN)/unionkit doctor
 
 lint: $(STAMP)
 	$(BIN)/ruff check toolkit tests scripts
@@ -24,6 +29,15 @@ typecheck: $(STAMP)
 
 test: lint typecheck
 	$(BIN)/python -m pytest
+
+# The whole suite once more with libharfbuzz-subset hidden from the dynamic loader (an empty
+# file of its name first on the search path), as on a machine without it (CI runs this).
+HIDDEN_LIBS := $(CURDIR)/.hidden-libs
+test-without-harfbuzz-subset: $(STAMP)
+	mkdir -p $(HIDDEN_LIBS)
+	for name in libharfbuzz-subset.so.0 libharfbuzz-subset.so; do : > $(HIDDEN_LIBS)/$$name; done
+	LD_LIBRARY_PATH=$(HIDDEN_LIBS) $(BIN)/unionkit doctor | grep -q "HarfBuzz subsetter: missing"
+	LD_LIBRARY_PATH=$(HIDDEN_LIBS) $(BIN)/python -m pytest -p no:cacheprovider
 
 # Rebuild the committed DOCX templates from scripts/make_docx_templates.py.
 docx-templates: $(STAMP)
@@ -39,7 +53,7 @@ packaging-check: $(STAMP)
 	rm -rf .packaging-venv .packaging-out
 
 clean:
-	rm -rf out .packaging-venv .packaging-out dist build
+	rm -rf out .packaging-venv .packaging-out .hidden-libs dist build
 
 # Rewrite the README's field reference from the models.
 readme: $(STAMP)

@@ -74,6 +74,12 @@ resolves:
 """
 
 
+def document_lines(stderr: str) -> str:
+    """What a run said about its documents, without the machine's own notes (such as the
+    once-a-run warning that PDFs are slow without libharfbuzz-subset)."""
+    return "\n".join(line for line in stderr.splitlines() if not line.startswith("unionkit:"))
+
+
 def outputs(folder: Path) -> list[str]:
     """The names of the files unionkit wrote in `folder` (not its hidden build record)."""
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))

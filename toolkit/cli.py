@@ -171,7 +171,7 @@ def build(
             f"{', '.join(map(str, paths))}: no documents found (a document YAML has `template:`)"
         )
         status = 1
-    if any("pdf" in o.data or any(p.suffix == ".pdf" for p in o.written) for o in outcomes):
+    if not quiet and any(p.suffix == ".pdf" for o in outcomes for p in o.written):
         _warn_if_slow()
     if not quiet or status:
         click.echo(summary, err=True)
