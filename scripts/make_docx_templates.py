@@ -6,6 +6,8 @@ Run `make docx-templates` after changing this file; the .docx files it writes ar
 from __future__ import annotations
 
 import sys
+import typing
+from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document
@@ -17,6 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+
+from toolkit import kinds
 
 ACCENT = RGBColor(0xB3, 0x12, 0x1B)  # toolkit.render.docx.TEMPLATE_ACCENT
 INK = RGBColor(0x1D, 0x1D, 0x1F)
@@ -460,19 +464,20 @@ def leaflet() -> WordDocument:
     return doc
 
 
-TEMPLATES = {
-    "resolution": resolution,
-    "letter": letter,
-    "sign-on-sheet": sign_on_sheet,
-    "leaflet": leaflet,
-}
+def builder(kind: str) -> Callable[[], WordDocument]:
+    """The function here that builds a kind's Word template: named after the kind (a
+    `sign-on-sheet` by `sign_on_sheet()`), so the list of templates is the registry's."""
+    make = globals().get(kind.replace("-", "_"))
+    if not callable(make):
+        raise SystemExit(f"no Word template for the kind {kind!r}: add {kind.replace('-', '_')}()")
+    return typing.cast(Callable[[], WordDocument], make)
 
 
 def main() -> None:
     root = Path(__file__).resolve().parent.parent / "templates"
-    for name, make in TEMPLATES.items():
+    for name in kinds.names():
         target = root / name / "document.docx"
-        doc = make()
+        doc = builder(name)()
         props = doc.core_properties
         props.title = props.author = props.comments = props.subject = props.keywords = ""
         props.last_modified_by = "unionkit"

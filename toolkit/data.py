@@ -70,23 +70,46 @@ def _is_list(annotation: Any) -> bool:
     return any(_is_list(arg) for arg in typing.get_args(annotation))
 
 
-def _names_a_field(model: type[BaseModel], parts: list[str]) -> bool:
-    """Whether `parts` walk from `model` to a single value (a list item needs its number)."""
+# A column may name a list position up to the list's own limit, or this many; and whatever
+# the limits say, a row never grows a list past MAX_ROW_LIST.
+MAX_LIST_POSITIONS = 100
+MAX_ROW_LIST = 5_000
+
+
+def _max_items(info: Any) -> int:
+    """The most items a list field takes (its `max_length`, else `MAX_LIST_POSITIONS`)."""
+    for item in getattr(info, "metadata", []):
+        limit = getattr(item, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    return MAX_LIST_POSITIONS
+
+
+def _column_problem(model: type[BaseModel], parts: list[str]) -> str | None:
+    """Why `parts` do not walk from `model` to a single value ("" for a path that names no
+    field at all), or None when they do. A list position past the list's limit is refused
+    here, before any row makes a list that long."""
     current: type[BaseModel] | None = model
     index = 0
     while index < len(parts):
         if current is None:
-            return False
+            return ""
         info = current.model_fields.get(parts[index])
         if info is None:
-            return False
+            return ""
         index += 1
         if _is_list(info.annotation):
             if index >= len(parts) or not parts[index].isdigit():
-                return False
+                return ""
+            limit = _max_items(info)
+            if len(parts[index]) > 6 or int(parts[index]) >= limit:
+                return (
+                    f"a list here holds at most {limit} items, numbered from 0 to"
+                    f" {limit - 1}: check the number in the column's name"
+                )
             index += 1
         current = inner_model(info.annotation)
-    return current is None
+    return None if current is None else ""
 
 
 def check_columns(columns: list[str], model: type[BaseModel], table: Path) -> list[Problem]:
@@ -94,7 +117,11 @@ def check_columns(columns: list[str], model: type[BaseModel], table: Path) -> li
     known = field_paths(model)
     problems = []
     for column in columns:
-        if _names_a_field(model, column.split(".")):
+        why = _column_problem(model, column.split("."))
+        if why is None:
+            continue
+        if why:
+            problems.append(Problem(table, 1, column, why))
             continue
         pattern = ".".join("0" if part.isdigit() else part for part in column.split("."))
         close = difflib.get_close_matches(pattern, known, n=1, cutoff=0.6)
@@ -118,6 +145,8 @@ def apply_row(data: dict[str, Any], row: DataRow) -> None:
         parts = path.split(".")
         for part, following in itertools.pairwise(parts):
             key: Any = int(part) if part.isdigit() else part
+            if isinstance(key, int) and key > MAX_ROW_LIST:
+                raise ValueError(f"list position {key} in a column: check_columns refuses it")
             if isinstance(node, list):
                 while len(node) <= key:
                     node.append({})
@@ -129,6 +158,8 @@ def apply_row(data: dict[str, Any], row: DataRow) -> None:
                 node[key] = child
             node = child
         last: Any = int(parts[-1]) if parts[-1].isdigit() else parts[-1]
+        if isinstance(last, int) and last > MAX_ROW_LIST:
+            raise ValueError(f"list position {last} in a column: check_columns refuses it")
         if isinstance(node, list):
             while len(node) <= last:
                 node.append(None)

@@ -113,10 +113,17 @@ def scripts_without_fonts() -> list[str]:
     return [script for script, letter in SYSTEM_SCRIPTS.items() if not system_draws(letter)]
 
 
+_SCRIPT_NAMES = {"CJK": "Chinese", "HANGUL": "Korean", "HIRAGANA": "Japanese",
+                 "KATAKANA": "Japanese"}  # fmt: skip
+
+
 def script_of(character: str) -> str:
-    """A script's name for a character, from its Unicode name ("CJK", "Hangul", "Hiragana")."""
+    """A script's name for a character, from its Unicode name ("Chinese", "Ethiopic")."""
     name = unicodedata.name(character, "")
-    return name.split(" ")[0].title() if name else f"U+{ord(character):04X}"
+    if not name:
+        return f"U+{ord(character):04X}"
+    first = name.split(" ")[0]
+    return _SCRIPT_NAMES.get(first, first.title())
 
 
 def undrawn(text: str) -> list[str]:

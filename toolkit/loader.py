@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import copy
 import re
 from dataclasses import dataclass, field, replace
@@ -145,12 +146,16 @@ def read_bounded(path: Path, limit: int = MAX_YAML_BYTES) -> bytes:
 
 
 def read_text(path: Path, *, limit: int = MAX_YAML_BYTES) -> str:
-    """Read a UTF-8 text file (BOM allowed) with a size bound, as an `InputError` on failure."""
+    """Read a UTF-8 text file (BOM allowed; UTF-16 with its BOM too, as Windows Notepad saves
+    "Unicode") with a size bound, as an `InputError` on failure."""
     raw = read_bounded(path, limit)
+    encoding = "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1 if encoding != "utf-16" else 1
         raise InputError(
             "the file is not UTF-8 text: save it as UTF-8 in your editor", file=path, line=line
         ) from None

@@ -8,12 +8,25 @@ from pathlib import Path
 
 
 def real_path(path: Path) -> Path | None:
-    """`path` with every symlink followed and `..` removed, or None when it cannot be
-    resolved (a symlink loop, a name too long, a folder that cannot be read)."""
+    """`path` with every symlink followed and every `..` taken after the link before it, or
+    None when it cannot be resolved: a symlink loop, a link to nothing, a folder that cannot
+    be read. A path that does not exist yet (an output) resolves through its parent."""
     try:
-        return Path(os.path.realpath(path, strict=False))
+        return Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return None
     except (OSError, RuntimeError, ValueError):
         return None
+    absolute = Path(path).absolute()
+    if absolute.parent == absolute:
+        return absolute
+    parent = real_path(absolute.parent)
+    if parent is None:
+        return None
+    if absolute.name == "..":
+        return parent.parent
+    return parent if absolute.name in ("", ".") else parent / absolute.name
 
 
 def is_inside(path: Path, folder: Path) -> bool:

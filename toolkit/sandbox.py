@@ -41,9 +41,11 @@ _DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("render_deadline"
 
 
 @contextmanager
-def time_limit(seconds: float = RENDER_SECONDS) -> Iterator[None]:
-    """Stop a template render that runs past `seconds`. It works in any thread and on any
-    system: the sandbox checks the clock as the template runs, rather than a signal."""
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Stop a template render that runs past `seconds` (default `RENDER_SECONDS`). It works
+    in any thread and on any system: the sandbox checks the clock as the template runs,
+    rather than a signal."""
+    seconds = RENDER_SECONDS if seconds is None else seconds
     token = _DEADLINE.set((time.monotonic() + seconds, seconds))
     try:
         yield

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from toolkit.build import Outcome, Settings, build_one, context_of, dependencies, load, plan
-from toolkit.paths import is_scratch_file
+from toolkit.paths import is_inside, is_scratch_file
 
 
 def watched_folders(paths: list[Path], out_dir: Path) -> list[Path]:
@@ -47,10 +47,9 @@ def watch_and_build(
 
     class SkipOutputs(DefaultFilter):
         def __call__(self, change: Change, path: str) -> bool:
-            resolved = Path(path).resolve()
-            if resolved.is_relative_to(out) or resolved.name.endswith(".part"):
+            if is_inside(Path(path), out) or path.endswith(".part"):
                 return False
-            if is_scratch_file(resolved.name):
+            if is_scratch_file(Path(path).name):
                 return False
             return bool(super().__call__(change, path))
 

@@ -224,7 +224,7 @@ def render_pdf(
     context.warnings.extend(
         Problem(template.html_file, None, "", record.getMessage(), warning=True)
         for record in laid_out.records
-        if record.levelno < logging.ERROR and "HarfBuzz" not in record.getMessage()
+        if record.levelno < logging.ERROR and not _said_already(record.getMessage())
     )
     assert isinstance(pdf, bytes)
     if context.print.per_sheet > 1:
@@ -236,6 +236,12 @@ def render_pdf(
 
         pdf = add_crop_marks(pdf, context.print.bleed_mm)
     return pdf
+
+
+def _said_already(message: str) -> bool:
+    """WeasyPrint's notes that unionkit says better itself: missing glyphs (warned with
+    the file and line of the text) and the slow font subsetter (warned once a run)."""
+    return ".notdef glyph" in message or "HarfBuzz" in message
 
 
 def _response(url: str, body: bytes, content_type: str) -> Any:
