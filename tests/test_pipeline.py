@@ -382,19 +382,20 @@ def test_doctor_gives_the_install_line_when_a_library_is_missing(tmp_path: Path)
 
     hidden = tmp_path / "hidden"
     hidden.mkdir()
-    (hidden / "libharfbuzz-subset.so.0").write_bytes(b"")
-    slow = subprocess.run(
-        [sys.executable, "-m", "toolkit", "doctor"],
-        capture_output=True, text=True, env=_environment(LD_LIBRARY_PATH=str(hidden)),
-    )  # fmt: skip
+
+    def doctor_without(library: str) -> subprocess.CompletedProcess[str]:
+        # An empty file of the library's name first on the search path hides the real one.
+        (hidden / library).write_bytes(b"")
+        return subprocess.run(
+            [sys.executable, "-m", "toolkit", "doctor"],
+            capture_output=True, text=True, env=_environment(LD_LIBRARY_PATH=str(hidden)),
+        )  # fmt: skip
+
+    slow = doctor_without("libharfbuzz-subset.so.0")
     assert slow.returncode == 0, slow.stdout + slow.stderr
     assert "HarfBuzz subsetter: missing" in slow.stdout
     assert "sudo apt install libharfbuzz-subset0" in slow.stdout
-    (hidden / "libpango-1.0.so.0").write_bytes(b"")
-    broken = subprocess.run(
-        [sys.executable, "-m", "toolkit", "doctor"],
-        capture_output=True, text=True, env=_environment(LD_LIBRARY_PATH=str(hidden)),
-    )  # fmt: skip
+    broken = doctor_without("libpango-1.0.so.0")
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "MISSING  WeasyPrint and Pango" in broken.stdout
     for line in ("sudo apt install libpango-1.0-0", "sudo dnf install pango", "brew install pango"):
