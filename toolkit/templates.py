@@ -90,7 +90,24 @@ class Available:
 
 def installed_templates() -> list[Available]:
     """Templates from installed packs: packages with an entry point in `unionkit.templates`
-    naming a module (its folder holds template folders) or a function returning a folder."""
+    naming a module (its folder holds template folders) or a function returning a folder.
+    Looked up again only when a folder on the import path changes (a pack installed)."""
+    import sys
+
+    from toolkit.cache import TEMPLATES, stamp
+
+    stamps = []
+    for entry in sys.path:
+        try:
+            stamps.append(stamp(Path(entry or ".")))
+        except OSError:
+            continue
+    found = TEMPLATES.get(("installed packs", tuple(stamps)), _installed_templates)
+    assert isinstance(found, list)
+    return found
+
+
+def _installed_templates() -> list[Available]:
     from importlib.metadata import entry_points
 
     found = []
