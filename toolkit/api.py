@@ -17,7 +17,7 @@ to call from several threads at once; renders are bounded in time and size by th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ __all__ = [
     "build",
     "build_all",
     "check",
+    "check_all",
     "check_file",
     "load",
     "plan",
@@ -114,12 +115,22 @@ def build_all(
     *,
     jobs: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    seconds: float | None = None,
 ) -> list[Outcome]:
-    """Build a plan's jobs in order (on `jobs` processes; default: in this process for a
-    small batch, a process per core for a large one), skipping what is up to date."""
-    return _pipeline.build_many(plan.jobs, settings, out_dir, jobs, on_outcome)
+    """Build a plan's jobs in order, skipping what is up to date, in `jobs` worker processes
+    (default: one for a small batch, one per core for a large one). Each document must be
+    built within `seconds` (default: a minute, layout included): past it, its worker is
+    ended and the document reported, and the rest go on."""
+    return _pipeline.build_many(plan.jobs, settings, out_dir, jobs, on_outcome, seconds=seconds)
 
 
 def check_file(path: Path) -> Outcome:
-    """Check one document file as `build` would, without rendering; never raises."""
+    """Check one document file as `build` would, without rendering, in this process; never
+    raises."""
     return _pipeline.check_one(path)
+
+
+def check_all(plan: Plan, *, seconds: float | None = None) -> Iterator[Outcome]:
+    """Check a plan's documents in order, each in a worker process and within `seconds`
+    (default: a minute), as `build_all` builds them."""
+    return _pipeline.check_many([job.source for job in plan.jobs], seconds=seconds)

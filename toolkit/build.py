@@ -4,7 +4,7 @@ write; and the plan that says which documents (and `--data` rows) a run builds."
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -303,12 +303,6 @@ def build_one(
     return outcome
 
 
-def build_pdf(job: Job) -> tuple[Outcome, bytes | None]:
-    """Build a document's PDF in memory only (for previews)."""
-    outcome = build_one(job, Settings(formats=("pdf",)), write=False)
-    return outcome, outcome.data.get("pdf")
-
-
 # -- a batch -----------------------------------------------------------------------------------
 def default_jobs(documents: int) -> int:
     """Worker processes for a batch: none below `PARALLEL_FROM` documents, else a core each."""
@@ -317,8 +311,39 @@ def default_jobs(documents: int) -> int:
     return min(os.cpu_count() or 1, documents)
 
 
-def _build_in_worker(args: tuple[Job, Settings, str | None]) -> Outcome:
-    return build_one(*args)
+def _build_in_worker(job: Job, settings: Settings, previous: str | None) -> Outcome:
+    return build_one(job, settings, previous)
+
+
+def warm_renderers() -> None:
+    """Load what every build needs (the renderers, WeasyPrint, docxtpl, the shipped fonts)
+    once, before worker processes are forked, so that each starts ready."""
+    from toolkit.render import docx, pdf
+
+    pdf.warm()
+    docx.warm()
+
+
+def outcome_of(source: Path, result: object) -> Outcome:
+    """A worker's result as an outcome: the outcome it sent, or a problem saying why the
+    document has none (past its time, its worker ended)."""
+    from toolkit.workers import Failed, Stopped
+
+    if isinstance(result, Outcome):
+        return result
+    outcome = Outcome(source)
+    if isinstance(result, Stopped):
+        outcome.problems.append(Problem(source, None, "", result.describe()))
+    elif isinstance(result, Failed):
+        outcome.problems.append(
+            Problem(
+                source,
+                None,
+                "",
+                f"unexpected failure ({result.kind}: {result.message}); please report this",
+            )
+        )
+    return outcome
 
 
 def build_many(
@@ -327,11 +352,14 @@ def build_many(
     out_dir: Path,
     workers: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    *,
+    seconds: float | None = None,
 ) -> list[Outcome]:
-    """Build every job, in order, on `workers` processes (default: `default_jobs`); skip what
-    is up to date; keep the fingerprints of what was built in the output folder for next
-    time."""
+    """Build every job, in order, in `workers` worker processes (default: `default_jobs`),
+    each document within `seconds` (default `toolkit.workers.BUILD_SECONDS`); skip what is
+    up to date; keep the fingerprints of what was built in the output folder for next time."""
     from toolkit.incremental import BuildCache
+    from toolkit.workers import BUILD_SECONDS, Workers
 
     workers = workers or default_jobs(len(jobs))
     report = on_outcome or (lambda outcome: None)
@@ -339,21 +367,11 @@ def build_many(
     work = [(job, settings, cache.entries.get(str(job.stem))) for job in jobs]
     outcomes: list[Outcome] = []
     try:
-        if workers <= 1 or len(jobs) <= 1:
-            for item in work:
-                outcome = _build_in_worker(item)
+        with Workers(workers, seconds or BUILD_SECONDS, warm_renderers) as pool:
+            for job, result in zip(jobs, pool.run(_build_in_worker, work), strict=False):
+                outcome = outcome_of(job.source, result)
                 outcomes.append(outcome)
                 report(outcome)
-        else:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # Spawned workers start clean on every system; each warms its own caches.
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for outcome in pool.map(_build_in_worker, work, chunksize=4):
-                    outcomes.append(outcome)
-                    report(outcome)
     finally:
         for job, outcome in zip(jobs, outcomes, strict=False):
             if outcome.digest:
@@ -363,6 +381,31 @@ def build_many(
         if cache.entries or cache.file.exists():
             cache.save()
     return outcomes
+
+
+def check_many(sources: list[Path], *, seconds: float | None = None) -> Iterator[Outcome]:
+    """`check_one` for each document, in order, each in a worker process within `seconds`."""
+    from toolkit.workers import BUILD_SECONDS, Workers
+
+    # No warming: most checks need no renderer (only a leaflet's layout does).
+    with Workers(1, seconds or BUILD_SECONDS) as pool:
+        results = pool.run(check_one, [(source,) for source in sources])
+        for source, result in zip(sources, results, strict=False):
+            yield outcome_of(source, result)
+
+
+def build_in_memory(job: Job, formats: tuple[str, ...], *, seconds: float | None = None) -> Outcome:
+    """Build a job's formats into `outcome.data` (nothing written), in a worker process
+    within `seconds` (for previews)."""
+    from toolkit.workers import BUILD_SECONDS, Workers
+
+    with Workers(1, seconds or BUILD_SECONDS, warm_renderers) as pool:
+        result = next(pool.run(_build_unwritten, [(job, formats)]))
+    return outcome_of(job.source, result)
+
+
+def _build_unwritten(job: Job, formats: tuple[str, ...]) -> Outcome:
+    return build_one(job, Settings(formats=formats), write=False)
 
 
 # -- the plan ----------------------------------------------------------------------------------

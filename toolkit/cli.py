@@ -251,8 +251,7 @@ def check(paths: tuple[Path, ...]) -> None:
 
     work = api.plan(paths, Path("."))
     outcomes = []
-    for job in work.jobs:
-        outcome = api.check_file(job.source)
+    for outcome in api.check_all(work):
         _show(outcome, ok_line=True)
         outcomes.append(outcome)
     _report_skipped(work)

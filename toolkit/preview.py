@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from toolkit.build import Job, Outcome, build_pdf
+from toolkit.build import Job, Outcome, build_in_memory
 from toolkit.errors import Problem
 from toolkit.output import safe_stem, write_atomically
 
@@ -16,7 +16,8 @@ def preview_page(
     """Render page `page` (from 1) of `source` at `dpi` to `target` (default out/NAME-PAGE.png)."""
     import pypdfium2
 
-    outcome, pdf = build_pdf(Job(source, Path("out") / safe_stem(source.stem)))
+    outcome = build_in_memory(Job(source, Path("out") / safe_stem(source.stem)), ("pdf",))
+    pdf = outcome.data.get("pdf")
     if pdf is None:
         return outcome, None
     document = pypdfium2.PdfDocument(pdf)

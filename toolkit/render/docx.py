@@ -313,6 +313,11 @@ def _list_style(base: str, level: int) -> str:
 _RENDERS = itertools.count(1)
 
 
+def warm() -> None:
+    """Load docxtpl and python-docx now rather than at the first document."""
+    import docxtpl  # noqa: F401
+
+
 def _docx_environment(template: Template) -> Any:
     """One sandboxed environment per Word template, kept while the file is unchanged; it
     keeps the compiled parts, and each render overlays its own filters."""

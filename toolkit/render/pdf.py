@@ -116,6 +116,11 @@ def _load_fonts() -> tuple[Any, Any]:
 _FONTS = PerThread(_load_fonts)
 
 
+def warm() -> None:
+    """Load WeasyPrint and the shipped fonts now rather than at the first document."""
+    _FONTS.get()
+
+
 def render_html(context: DocumentContext, template: Template) -> str:
     """Fill the template's HTML with the context, in the sandbox."""
     env = _html_environment(template)

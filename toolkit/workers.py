@@ -1,0 +1,200 @@
+"""Worker processes with a wall-clock limit on each task, so that no document — a hostile
+picture that keeps the layout busy, a template that never ends — can hang or exhaust the
+process that runs the command or serves the web app: a task past its time is stopped by
+ending its worker, which is replaced."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+# A document's whole build (loading, layout, PDF and DOCX) may take this long.
+BUILD_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A task that did not finish: past its time, or its worker died (`signal` set)."""
+
+    seconds: float
+    signal: int | None = None
+
+    def describe(self) -> str:
+        if self.signal is None:
+            return (
+                f"took longer than {self.seconds:g} seconds and was stopped: is a picture or"
+                " template doing far more work than a document needs?"
+            )
+        if self.signal == 9:
+            return "was stopped by the system, probably for using too much memory"
+        return f"the process building it ended unexpectedly (signal {self.signal})"
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A task that raised: the exception's type and words (tracebacks stay in the worker)."""
+
+    kind: str
+    message: str
+
+
+def _serve(connection: Connection, prepare: Callable[[], None] | None) -> None:
+    """A worker's life: run each task sent, send back its result, until told to stop."""
+    if prepare is not None:
+        prepare()
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, function, args, environment, folder = task
+        if environment is not None:
+            os.environ.clear()
+            os.environ.update(environment)
+            os.chdir(folder)
+        try:
+            result: Any = function(*args)
+        except Exception as exc:  # noqa: BLE001 - sent back to be reported, never lost
+            result = Failed(type(exc).__name__, " ".join(str(exc).split())[:300])
+        try:
+            connection.send((index, result))
+        except (OSError, ValueError):
+            return
+
+
+def _start_method() -> str:
+    """fork where it is safe (a Unix process with no other threads): the worker starts with
+    the process's state, its imports and caches; else forkserver (Unix) or spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1 and os.name == "posix":
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class _Worker:
+    def __init__(self, context: Any, prepare: Callable[[], None] | None) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, prepare), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: int | None = None
+        self.deadline = 0.0
+
+    def stop(self, *, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.connection.send(None)
+            except (OSError, ValueError):
+                self.process.kill()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+class Workers:
+    """A few worker processes that run tasks in order, each within `seconds`.
+
+    Use as a context manager; `run` yields the results in the order of the tasks. A task
+    past its time, or whose worker dies, yields `Stopped`, and a fresh worker takes the
+    next task; a task that raises yields `Failed` (functions run here should report their
+    own problems rather than raise).
+    """
+
+    def __init__(
+        self,
+        size: int,
+        seconds: float = BUILD_SECONDS,
+        prepare: Callable[[], None] | None = None,
+    ) -> None:
+        self.size = max(1, size)
+        self.seconds = seconds
+        self.method = _start_method()
+        self._context = multiprocessing.get_context(self.method)
+        self._workers: list[_Worker] = []
+        # `prepare` (imports, fonts) runs once here when workers are forked from this
+        # process, so each starts ready; otherwise once in each worker.
+        self._prepare = prepare
+        if prepare is not None and self.method == "fork":
+            prepare()
+            self._prepare = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.stop()
+        self._workers = []
+
+    def run(
+        self, function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]
+    ) -> Iterator[Any]:
+        """`function(*args)` for each of `arguments`, in order, in the workers."""
+        pending = list(enumerate(arguments))[::-1]
+        done: dict[int, Any] = {}
+        following = 0
+        # Workers forked from this process see its folder and environment; others are told.
+        state = None if self.method == "fork" else (dict(os.environ), os.getcwd())
+        while following < len(arguments):
+            while pending and len(self._busy()) < min(self.size, len(arguments)):
+                worker = self._idle()
+                index, args = pending.pop()
+                environment, folder = state if state else (None, None)
+                worker.connection.send((index, function, args, environment, folder))
+                worker.task, worker.deadline = index, time.monotonic() + self.seconds
+            busy = self._busy()
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = wait([w.connection for w in busy], timeout=timeout)
+            for worker in busy:
+                if worker.connection in ready:
+                    self._collect(worker, done)
+                elif time.monotonic() > worker.deadline:
+                    assert worker.task is not None
+                    done[worker.task] = Stopped(self.seconds)
+                    self._replace(worker, kill=True)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+
+    def _collect(self, worker: _Worker, done: dict[int, Any]) -> None:
+        assert worker.task is not None
+        try:
+            index, result = worker.connection.recv()
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            code = worker.process.exitcode
+            done[worker.task] = Stopped(self.seconds, signal=-code if code and code < 0 else 0)
+            self._replace(worker, kill=True)
+            return
+        done[index] = result
+        worker.task = None
+
+    def _busy(self) -> list[_Worker]:
+        return [worker for worker in self._workers if worker.task is not None]
+
+    def _idle(self) -> _Worker:
+        for worker in self._workers:
+            if worker.task is None:
+                return worker
+        worker = _Worker(self._context, self._prepare)
+        self._workers.append(worker)
+        return worker
+
+    def _replace(self, worker: _Worker, *, kill: bool) -> None:
+        worker.stop(kill=kill)
+        self._workers.remove(worker)
