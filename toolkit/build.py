@@ -3,6 +3,7 @@ write; and the plan that says which documents (and `--data` rows) a run builds."
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -14,9 +15,10 @@ from toolkit.data import DataRow, row_name
 from toolkit.document import YAML_SUFFIXES, LoadedDocument, is_document, load_document
 from toolkit.errors import Problem, UnionkitError, UsageError
 from toolkit.formats import FORMATS
+from toolkit.incremental import Built
 from toolkit.loader import Loaded
-from toolkit.output import safe_stem, unique_stems, write_atomically
-from toolkit.paths import is_scratch_file
+from toolkit.output import check_output_path, safe_stem, unique_stems, write_atomically
+from toolkit.paths import is_inside, is_scratch_file, real_path
 
 # Below this many documents a batch builds in this process: starting worker processes (each
 # importing WeasyPrint) costs more than it saves. Measured with `make bench` (README: Speed).
@@ -35,6 +37,9 @@ class Outcome:
     data: dict[str, bytes] = field(default_factory=dict)
     skipped: bool = False
     digest: str = ""
+    """The fingerprint of the inputs, when every output was written ("" otherwise)."""
+    hashes: dict[str, str] = field(default_factory=dict)
+    """The SHA-256 of each file written, by name, for the build record."""
     dependencies: list[Path] = field(default_factory=list)
 
     @property
@@ -50,6 +55,8 @@ class Job:
     source: Path
     stem: Path
     row: DataRow | None = None
+    out_dir: Path | None = None
+    """The output folder the stem lies in: nothing is written through a link below it."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ class Plan:
     """Documents that will not be built because of those problems."""
     not_documents: list[Path] = field(default_factory=list)
     """YAML files in the folders searched that are not documents (no `template:`)."""
+    outside: list[Path] = field(default_factory=list)
+    """YAML files in the folders searched that are links to files elsewhere: never built."""
     named: set[Path] = field(default_factory=set)
     """Files the documents name (campaign files, signatories, letters, the table): not
     reported as skipped."""
@@ -239,13 +248,14 @@ def dependencies(document: LoadedDocument, context: DocumentContext) -> list[Pat
 def build_one(
     job: Job,
     settings: Settings = Settings(),
-    previous: str | None = None,
+    previous: Built | None = None,
     *,
     write: bool = True,
 ) -> Outcome:
     """Build one document into each format; each output is written only if it rendered
     (with `write=False`, the bytes are kept in `outcome.data` instead). When its inputs'
-    fingerprint equals `previous` and its outputs exist, nothing is built."""
+    fingerprint is what `previous` records and its outputs are the files written then,
+    nothing is built."""
     outcome = Outcome(job.source)
     prepared: list[tuple[LoadedDocument, DocumentContext]] = []
 
@@ -275,10 +285,12 @@ def build_one(
         outputs = [job.stem.with_name(f"{job.stem.name}.{fmt}") for fmt in settings.formats]
         if (
             not settings.force
-            and previous == outcome.digest
-            and all(path.is_file() for path in outputs)
+            and previous is not None
+            and previous.inputs == outcome.digest
+            and previous.still_there(outputs)
         ):
             outcome.skipped = True
+            outcome.hashes = dict(previous.outputs)
             return outcome
     checked: list[Checked] = []
     _guarded(job.source, outcome, lambda: checked.append(validate(document, context)))
@@ -294,8 +306,10 @@ def build_one(
                 outcome.data[fmt] = data
                 return
             target = job.stem.with_name(f"{job.stem.name}.{fmt}")
+            check_output_path(target, job.out_dir)
             write_atomically(target, data)
             outcome.written.append(target)
+            outcome.hashes[target.name] = hashlib.sha256(data).hexdigest()
 
         _guarded(job.source, outcome, step)
     if outcome.problems:
@@ -311,7 +325,7 @@ def default_jobs(documents: int) -> int:
     return min(os.cpu_count() or 1, documents)
 
 
-def _build_in_worker(job: Job, settings: Settings, previous: str | None) -> Outcome:
+def _build_in_worker(job: Job, settings: Settings, previous: Built | None) -> Outcome:
     return build_one(job, settings, previous)
 
 
@@ -364,21 +378,28 @@ def build_many(
     workers = workers or default_jobs(len(jobs))
     report = on_outcome or (lambda outcome: None)
     cache = BuildCache(out_dir)
+    # A record that is not unionkit's is said once, with the first document.
+    pending_warning = (
+        Problem(cache.file, None, "", cache.warning, warning=True) if cache.warning else None
+    )
     work = [(job, settings, cache.entries.get(str(job.stem))) for job in jobs]
     outcomes: list[Outcome] = []
     try:
         with Workers(workers, seconds or BUILD_SECONDS, warm_renderers) as pool:
             for job, result in zip(jobs, pool.run(_build_in_worker, work), strict=False):
                 outcome = outcome_of(job.source, result)
+                if pending_warning is not None:
+                    outcome.warnings.insert(0, pending_warning)
+                    pending_warning = None
                 outcomes.append(outcome)
                 report(outcome)
     finally:
         for job, outcome in zip(jobs, outcomes, strict=False):
             if outcome.digest:
-                cache.entries[str(job.stem)] = outcome.digest
+                cache.entries[str(job.stem)] = Built(outcome.digest, outcome.hashes)
             else:
                 cache.entries.pop(str(job.stem), None)
-        if cache.entries or cache.file.exists():
+        if cache.entries or os.path.lexists(cache.file):
             cache.save()
     return outcomes
 
@@ -423,32 +444,51 @@ def plan(
     result = Plan()
     sources: list[tuple[Path, Path]] = []
     for argument in arguments:
-        if argument.is_dir():
-            for path in sorted(argument.rglob("*")):
-                relative = path.relative_to(argument)
-                if (
-                    path.suffix.lower() not in YAML_SUFFIXES
-                    or any(part.startswith(".") for part in relative.parts)
-                    or is_scratch_file(path.name)
-                    or not path.is_file()
-                ):
-                    continue
-                if not is_document(path):
-                    result.not_documents.append(path)
-                    continue
+        if not argument.is_dir():
+            sources.append((argument, Path(safe_stem(argument.stem))))
+            continue
+        if real_path(argument) == Path(os.sep).resolve():
+            raise UsageError(
+                f"{argument} is the whole disk: give the folder of a campaign", field="PATHS"
+            )
+        for path in _yaml_files(argument):
+            relative = path.relative_to(argument)
+            if not is_inside(path, argument):
+                result.outside.append(path)
+            elif not is_document(path):
+                result.not_documents.append(path)
+            else:
                 folders = [safe_stem(part) for part in relative.parent.parts]
                 sources.append((path, Path(*folders, safe_stem(path.stem))))
-        else:
-            sources.append((argument, Path(safe_stem(argument.stem))))
     sources = list(dict((source.resolve(), (source, rel)) for source, rel in sources).values())
     stems = unique_stems([out_dir / relative for _, relative in sources])
-    result.jobs = [Job(source, stem) for (source, _), stem in zip(sources, stems, strict=True)]
+    result.jobs = [
+        Job(source, stem, out_dir=out_dir) for (source, _), stem in zip(sources, stems, strict=True)
+    ]
     for job in result.jobs:
         result.named |= named_files(job.source)
     if data is not None:
         result.named.add(data)
         _plan_rows(result, data, name_by)
     return result
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """The YAML files in `folder` and below, in order: not in hidden folders, not editors'
+    scratch files, and never through a linked folder (which could lead anywhere)."""
+    found = []
+    for top, folders, files in os.walk(folder, followlinks=False):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            path = Path(top) / name
+            if (
+                path.suffix.lower() in YAML_SUFFIXES
+                and not name.startswith(".")
+                and not is_scratch_file(name)
+                and (path.is_file() or path.is_symlink())
+            ):
+                found.append(path)
+    return sorted(found)
 
 
 def named_files(document: Path) -> set[Path]:
@@ -517,5 +557,6 @@ def _plan_rows(result: Plan, table: Path, name_by: str | None) -> None:
         [job.stem.parent / safe_stem(row_name(row, name_by)) for job, row in pairs]
     )
     result.jobs = [
-        Job(job.source, stem, row) for (job, row), stem in zip(pairs, stems, strict=True)
+        Job(job.source, stem, row, job.out_dir)
+        for (job, row), stem in zip(pairs, stems, strict=True)
     ]

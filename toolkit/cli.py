@@ -42,16 +42,28 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
-def _show(outcome: Outcome, *, ok_line: bool) -> None:
+# A document with thousands of mistakes is one mistake repeated: the first ones say it.
+MAX_PROBLEMS_SHOWN = 50
+
+
+def _show(outcome: Outcome, *, ok_line: bool, quiet: bool = False) -> None:
     """Print what happened to one document: files to stdout, the rest to stderr."""
-    for path in outcome.written:
-        click.echo(str(path))
-    if ok_line and outcome.ok:
-        click.echo(f"{outcome.source}: ok ({outcome.summary})")
-    elif outcome.ok and outcome.summary:
-        click.echo(f"{outcome.source}: {outcome.summary}", err=True)
-    for problem in (*outcome.warnings, *outcome.problems):
+    if not quiet:
+        for path in outcome.written:
+            click.echo(str(path))
+        if ok_line and outcome.ok:
+            click.echo(f"{outcome.source}: ok ({outcome.summary})")
+        elif outcome.ok and outcome.summary:
+            click.echo(f"{outcome.source}: {outcome.summary}", err=True)
+    said = [*(() if quiet else outcome.warnings), *outcome.problems]
+    for problem in said[:MAX_PROBLEMS_SHOWN]:
         click.echo(problem.format(), err=True)
+    if len(said) > MAX_PROBLEMS_SHOWN:
+        click.echo(
+            f"{outcome.source}: {len(said) - MAX_PROBLEMS_SHOWN:,} more problems not shown;"
+            " fix those above first",
+            err=True,
+        )
 
 
 @click.group(context_settings=CONTEXT)
@@ -125,6 +137,12 @@ def build(
     from toolkit import api
 
     chosen = tuple(f for f in FORMATS if f in formats) if formats else FORMATS
+    if out_dir.is_symlink():
+        raise click.BadParameter(
+            f"{out_dir} is a link to another folder: unionkit does not write through links;"
+            " give the real folder",
+            param_hint="-o",
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -134,7 +152,8 @@ def build(
     try:
         work = api.plan(paths, out_dir, data=data_table, name_by=name_by)
     except api.UsageError as exc:
-        raise click.BadParameter(exc.problems[0].message, param_hint="--name-by") from None
+        problem = exc.problems[0]
+        raise click.BadParameter(problem.message, param_hint=problem.field) from None
     for problem in work.problems:
         click.echo(problem.format(), err=True)
     overrides = (("per_sheet", str(per_sheet)),) if per_sheet is not None else ()
@@ -144,11 +163,7 @@ def build(
 
     def report(outcome: Outcome) -> None:
         progress.clear()
-        if quiet:
-            for problem in outcome.problems:
-                click.echo(problem.format(), err=True)
-        else:
-            _show(outcome, ok_line=False)
+        _show(outcome, ok_line=False, quiet=quiet)
         progress.advance()
 
     outcomes = api.build_all(work, settings, out_dir, jobs=jobs, on_outcome=report)
@@ -179,7 +194,14 @@ def build(
 
 
 def _report_skipped(work: Plan) -> None:
-    """Name, once each, the YAML files in the folders built that are not documents."""
+    """Name, once each, the YAML files in the folders built that are not documents, and
+    those that are links to files elsewhere."""
+    for path in work.outside:
+        click.echo(
+            f"{path}: skipped: a link to a file outside the folder being built; copy the file"
+            " here if it belongs to this campaign",
+            err=True,
+        )
     for path in work.skipped():
         click.echo(
             f"{path}: skipped: not a document (it has no `template:` line), and no document"
@@ -249,7 +271,10 @@ def check(paths: tuple[Path, ...]) -> None:
     """
     from toolkit import api
 
-    work = api.plan(paths, Path("."))
+    try:
+        work = api.plan(paths, Path("."))
+    except api.UsageError as exc:
+        raise click.BadParameter(exc.problems[0].message, param_hint="PATHS") from None
     outcomes = []
     for outcome in api.check_all(work):
         _show(outcome, ok_line=True)
@@ -378,11 +403,16 @@ def watch(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path) -> N
     def report(outcome: Outcome) -> None:
         _show(outcome, ok_line=False)
 
+    from toolkit.errors import UsageError
+
     # Ctrl-C is how a person stops watching: not an error, and no traceback.
     with contextlib.suppress(KeyboardInterrupt):
-        watch_and_build(
-            list(paths), out_dir, chosen, report, lambda text: click.echo(text, err=True)
-        )
+        try:
+            watch_and_build(
+                list(paths), out_dir, chosen, report, lambda text: click.echo(text, err=True)
+            )
+        except UsageError as exc:
+            raise click.BadParameter(exc.problems[0].message, param_hint="PATHS") from None
     click.echo("stopped watching", err=True)
 
 

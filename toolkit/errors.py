@@ -5,6 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# A message quotes what was written; a value pasted by mistake can be megabytes long.
+MAX_MESSAGE = 1_000
+MAX_SHOWN = 120
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A value as a message quotes it: repr, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,9 +31,12 @@ class Problem:
         place = str(self.file)
         if self.line is not None:
             place += f":{self.line}"
-        field = f" {self.field}:" if self.field else ""
+        field = f" {self.field[:MAX_SHOWN]}:" if self.field else ""
         kind = " warning:" if self.warning else ""
-        return f"{place}:{field}{kind} {self.message}"
+        message = self.message
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 1] + "…"
+        return f"{place[: MAX_SHOWN * 4]}:{field}{kind} {message}"
 
 
 class UnionkitError(Exception):

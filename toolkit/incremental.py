@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit import __version__
 from toolkit.cache import FOLDER_DIGESTS, read_file, stamp
 from toolkit.document import LoadedDocument
+from toolkit.errors import UnionkitError
+from toolkit.loader import read_bounded
 from toolkit.output import write_atomically
 from toolkit.paths import is_scratch_file
 
@@ -55,23 +58,97 @@ def input_digest(document: LoadedDocument, files: list[Path], settings: dict[str
     return digest.hexdigest()
 
 
+# A build record of this size holds tens of thousands of outputs; a larger one is not ours.
+MAX_STATE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Built:
+    """What the build record says of one document's outputs: the fingerprint of the inputs
+    they were made from, and the SHA-256 of each file as written."""
+
+    inputs: str
+    outputs: dict[str, str]
+
+    def still_there(self, files: list[Path]) -> bool:
+        """Whether each of `files` is the regular file unionkit wrote (same bytes): a file
+        changed, replaced by a link or put there by someone else is built again."""
+        for path in files:
+            recorded = self.outputs.get(path.name)
+            if recorded is None or path.is_symlink() or not path.is_file():
+                return False
+            try:
+                if file_digest(path) != recorded:
+                    return False
+            except OSError:
+                return False
+        return True
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 class BuildCache:
-    """The fingerprints of the outputs in one folder, kept in a small JSON file there."""
+    """The fingerprints of the outputs in one folder, kept in a small JSON file there (the
+    build record). A record that is not a regular file of sensible size, or not in
+    unionkit's shape, is set aside with a warning: everything is then built again."""
 
     def __init__(self, out_dir: Path) -> None:
         self.file = out_dir / CACHE_NAME
+        self.entries: dict[str, Built] = {}
+        self.warning: str | None = None
+        if not os.path.lexists(self.file):
+            return
         try:
-            loaded = json.loads(self.file.read_text(encoding="utf-8"))
-            self.entries: dict[str, str] = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
+            if self.file.is_symlink() or not self.file.is_file():
+                raise ValueError("it is not a regular file")
+            raw = read_bounded(self.file, MAX_STATE_BYTES)
+            self.entries = _entries(json.loads(raw.decode("utf-8")))
+        except (UnionkitError, ValueError, UnicodeDecodeError, OSError) as exc:
+            reason = exc.problems[0].message if isinstance(exc, UnionkitError) else str(exc)
+            self.warning = (
+                f"is not a build record unionkit wrote ({reason}): ignored, so every document"
+                " is built again"
+            )
             self.entries = {}
 
-    def unchanged(self, stem: Path, digest: str, formats: list[str]) -> bool:
-        """Whether `stem`'s outputs exist and were built from exactly these inputs."""
-        return self.entries.get(str(stem)) == digest and all(
-            stem.with_name(f"{stem.name}.{fmt}").is_file() for fmt in formats
-        )
-
     def save(self) -> None:
-        text = json.dumps(self.entries, indent=0, sort_keys=True)
+        """Write the record (never through a link, never over a folder or a device)."""
+        if os.path.lexists(self.file) and (self.file.is_symlink() or not self.file.is_file()):
+            return
+        entries = {
+            stem: {"inputs": built.inputs, "outputs": built.outputs}
+            for stem, built in sorted(self.entries.items())
+        }
+        text = json.dumps({"unionkit": 2, "entries": entries}, indent=0, sort_keys=True)
         write_atomically(self.file, text.encode("utf-8"))
+
+
+def _entries(data: object) -> dict[str, Built]:
+    """The entries of a parsed record; `ValueError` if it is not in unionkit's shape."""
+    if not isinstance(data, dict) or data.get("unionkit") != 2:
+        raise ValueError("not in the shape unionkit writes")
+    entries = data.get("entries")
+    if not isinstance(entries, dict):
+        raise ValueError("it has no entries")
+    found: dict[str, Built] = {}
+    for stem, entry in entries.items():
+        if not (
+            isinstance(stem, str)
+            and isinstance(entry, dict)
+            and isinstance(entry.get("inputs"), str)
+            and isinstance(entry.get("outputs"), dict)
+            and all(
+                isinstance(name, str) and isinstance(value, str)
+                for name, value in entry["outputs"].items()
+            )
+        ):
+            raise ValueError(f"its entry for {stem[:80]!r} is not in unionkit's shape")
+        found[stem] = Built(entry["inputs"], dict(entry["outputs"]))
+    return found

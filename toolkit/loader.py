@@ -24,6 +24,11 @@ from toolkit.errors import InputError, Problem
 # Real documents are a few kilobytes; these bounds stop a hostile file long before memory does.
 MAX_YAML_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 32
+# A letter with 5,000 signatories written out in it runs to about 25,000 lines; a file with
+# far more is refused before it is parsed, which would take seconds.
+MAX_YAML_LINES = 60_000
+# Values (scalars, lists, groups) in one file, counted as it is parsed.
+MAX_NODES = 120_000
 
 Path_ = tuple[str | int, ...]
 
@@ -70,6 +75,7 @@ class _StrictComposer(yaml.SafeLoader):
         self._problems = problems
         self._file = file
         self._depth = 0
+        self._nodes = 0
 
     def _problem(self, event: Any, message: str) -> None:
         self._problems.append(Problem(self._file, event.start_mark.line + 1, "", message))
@@ -96,9 +102,12 @@ class _StrictComposer(yaml.SafeLoader):
                 " remove the tag and write plain text",
             )
         self._depth += 1
+        self._nodes += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise _TooDeep(event.start_mark.line + 1)
+            if self._nodes > MAX_NODES:
+                raise _TooMany(event.start_mark.line + 1)
             node: Node | None = super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -108,6 +117,10 @@ class _StrictComposer(yaml.SafeLoader):
 class _TooDeep(Exception):
     def __init__(self, line: int) -> None:
         self.line = line
+
+
+class _TooMany(_TooDeep):
+    pass
 
 
 def _has_explicit_tag(event: Any) -> bool:
@@ -191,6 +204,14 @@ def _finish(loaded: Loaded, problems: list[Problem], collect: list[Problem] | No
 
 def _parse(path: Path) -> tuple[Loaded, list[Problem]]:
     text = read_text(path)
+    lines = text.count("\n")
+    if lines > MAX_YAML_LINES:
+        raise InputError(
+            f"the file has {lines:,} lines, more than the {MAX_YAML_LINES:,} a document or a"
+            " list needs: is this the right file?",
+            file=path,
+            line=1,
+        )
     problems: list[Problem] = []
     try:
         loader = _StrictComposer(text, problems, path)
@@ -203,6 +224,12 @@ def _parse(path: Path) -> tuple[Loaded, list[Problem]]:
         ) from None
     try:
         node = loader.get_single_node()
+    except _TooMany as exc:
+        raise InputError(
+            f"more than {MAX_NODES:,} values in one file: is this the right file?",
+            file=path,
+            line=exc.line,
+        ) from None
     except _TooDeep as exc:
         raise InputError(
             f"nested more than {MAX_DEPTH} levels deep: flatten the structure",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.build import Outcome, Settings, build_one, context_of, dependencies, load, plan
+from toolkit.build import Outcome, Settings, build_many, context_of, dependencies, load, plan
 from toolkit.paths import is_inside, is_scratch_file
 
 
@@ -54,8 +54,8 @@ def watch_and_build(
             return bool(super().__call__(change, path))
 
     def build_all() -> None:
-        for job in plan(paths, out_dir).jobs:
-            report(build_one(job, Settings(formats=tuple(formats), force=True)))
+        jobs = plan(paths, out_dir).jobs
+        build_many(jobs, Settings(formats=tuple(formats), force=True), out_dir, 1, report)
 
     build_all()
     folders = watched_folders(paths, out_dir)
