@@ -464,3 +464,18 @@ def test_names_in_eight_scripts_print_on_a_machine_without_fonts_and_others_are_
             assert name in text, script
     for family in ("Arabic", "Hebrew", "Devanagari", "Georgian", "Armenian"):
         assert any(f"Noto-Sans-{family}" in font for font in fonts), family
+
+
+def test_a_process_that_rendered_in_process_exits_cleanly() -> None:
+    import subprocess
+    import sys
+
+    # Pango objects freed during interpreter shutdown once crashed the process (exit 139).
+    code = (
+        "from pathlib import Path\n"
+        "from toolkit import api\n"
+        "checked = api.check(api.load(Path('examples/zhanaozen/film-flyer.yaml')))\n"
+        "api.render(checked, 'pdf'); api.render(checked, 'docx')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()

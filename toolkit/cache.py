@@ -3,12 +3,13 @@ time, bounded in entries, least recently used first out, and safe to share betwe
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -71,6 +72,11 @@ class PerThread(Generic[T]):
     def __init__(self, factory: Callable[[], T]) -> None:
         self._factory = factory
         self._local = threading.local()
+        _PER_THREAD.append(self)
+
+    def drop(self) -> None:
+        """Forget this thread's object."""
+        self._local.__dict__.pop("value", None)
 
     def get(self) -> T:
         value: T | None = getattr(self._local, "value", None)
@@ -78,6 +84,20 @@ class PerThread(Generic[T]):
             value = self._factory()
             self._local.value = value
         return value
+
+
+_PER_THREAD: list[PerThread[Any]] = []
+
+
+@atexit.register
+def _drop_per_thread() -> None:
+    # Pango and fontconfig objects freed during interpreter shutdown, after the libraries'
+    # own state is gone, crash the process: free the main thread's while all is alive.
+    for holder in _PER_THREAD:
+        holder.drop()
+    import gc
+
+    gc.collect()
 
 
 # The caches themselves, so there is one place to see what a process keeps.
