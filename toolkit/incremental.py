@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from toolkit import __version__
 from toolkit.cache import FOLDER_DIGESTS, read_file, stamp
@@ -56,15 +57,23 @@ def input_digest(document: LoadedDocument, files: list[Path], settings: dict[str
 
 
 class BuildCache:
-    """The fingerprints of the outputs in one folder, kept in a small JSON file there."""
+    """The fingerprints of the outputs in one folder, and which files each build wrote from
+    which document and table, kept in a small JSON file there."""
 
     def __init__(self, out_dir: Path) -> None:
         self.file = out_dir / CACHE_NAME
+        self.entries: dict[str, str] = {}
+        self.outputs: dict[str, dict[str, Any]] = {}
         try:
             loaded = json.loads(self.file.read_text(encoding="utf-8"))
-            self.entries: dict[str, str] = loaded if isinstance(loaded, dict) else {}
         except (OSError, ValueError):
-            self.entries = {}
+            return
+        if isinstance(loaded, dict) and loaded.get("version") == 2:
+            digests, outputs = loaded.get("digests"), loaded.get("outputs")
+            self.entries = digests if isinstance(digests, dict) else {}
+            self.outputs = outputs if isinstance(outputs, dict) else {}
+        elif isinstance(loaded, dict):
+            self.entries = loaded  # the first format: fingerprints only
 
     def unchanged(self, stem: Path, digest: str, formats: list[str]) -> bool:
         """Whether `stem`'s outputs exist and were built from exactly these inputs."""
@@ -72,6 +81,19 @@ class BuildCache:
             stem.with_name(f"{stem.name}.{fmt}").is_file() for fmt in formats
         )
 
+    def record(self, stem: Path, document: Path, data: Path | None, written: list[Path]) -> None:
+        """Remember the files written for `stem`, from which document and table: only these
+        are ever removed as left over (`build --clean`)."""
+        previous = self.outputs.get(str(stem), {})
+        same = previous.get("document") == str(document.resolve())
+        files = set(previous.get("files", [])) if same else set()
+        self.outputs[str(stem)] = {
+            "document": str(document.resolve()),
+            "data": str(data.resolve()) if data else "",
+            "files": sorted(files | {path.name for path in written}),
+        }
+
     def save(self) -> None:
-        text = json.dumps(self.entries, indent=0, sort_keys=True)
+        state = {"version": 2, "digests": self.entries, "outputs": self.outputs}
+        text = json.dumps(state, indent=0, sort_keys=True)
         write_atomically(self.file, text.encode("utf-8"))
