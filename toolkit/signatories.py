@@ -302,6 +302,8 @@ def classify_header(header: str) -> tuple[str | None, int, str]:
     if key in _RANK:
         name, rank = _RANK[key]
         return name, rank, ""
+    if key.startswith(("full name", "name as", "signatory name")):
+        return "name", 95, ""  # "Full name (as it should appear)": the form's own question
     if _has(key, _MAILING) and not _has(key, _PUBLISH):
         return None, 0, "a mailing-list opt-in, not consent to publish"
     if _has(key, _EMAIL_WORDS) and not _has(key, _NAME_WORDS):
@@ -373,6 +375,9 @@ def map_signatory_columns(
         found, score, reason = classify_header(text)
         if found == "title" and not _mostly_honorifics(table.column(position)):
             found = "role"  # a "Title" column holding job titles
+        if found in ("name", "email") and _only_nobody(table.column(position)):
+            # Microsoft Forms' account columns on a form filled in without signing in.
+            found, reason = None, 'only "anonymous" in it'
         if found in claimed:
             reasons[position] = f"{found} set by hand"
             continue
@@ -405,6 +410,11 @@ def map_signatory_columns(
 
 def _label(name: str) -> str:
     return "consent" if name == "consent_inverted" else name
+
+
+def _only_nobody(values: list[str]) -> bool:
+    filled = [v for v in values if v]
+    return bool(filled) and all(v.casefold() in _NOBODY for v in filled)
 
 
 def _mostly_honorifics(values: list[str]) -> bool:
@@ -1001,7 +1011,7 @@ def report_lines(report: MergeReport) -> list[str]:
             reason
             for person in read.people
             for decision, reason in [decide(person.answer, person.policy)]
-            if decision == "held"
+            if decision == "held" and person.name
         )
         blanks = "blank answers held back" if read.policy == "required" else "blank answers print"
         consent = f"; consent: {blanks}" if read.has_consent or read.policy == "required" else ""
