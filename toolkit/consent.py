@@ -19,12 +19,12 @@ POLICIES: tuple[Policy, ...] = ("required", "assumed")
 # (or, for the stems, by the start of a word), never inside a longer word.
 _NO = frozenset(
     "no n nope nah not don't dont never false 0 ✗ ✘ ☒ non pas нет не ні нi жоқ емес"
-    " anonymous anonymously anonymous. анонимно анонімно анонім private".split()
+    " anonymous anonymously анонимно анонімно анонім private н ж".split()
 )
 _YES = frozenset(
     "yes y yeah yep yup ok okay sure agree agreed happy fine certainly absolutely course"
     " true 1 ✓ ✔ ☑ oui da да так иә ия иа әрине конечно согласен согласна згоден згодна"
-    " келісемін d'accord publish consent".split()
+    " келісемін d'accord publish consent o д т".split()
 )
 _INITIALS_STEMS = ("initial", "инициал", "ініціал")
 _ORGANISATION_STEMS = (
