@@ -64,7 +64,9 @@ Write = Callable[[str, str], Path]
         ("   ", "blank", True),
     ],
 )
-def test_answers_read_as_people_mean_them(written: str, publish_as: str, organisation: bool) -> None:
+def test_answers_read_as_people_mean_them(
+    written: str, publish_as: str, organisation: bool
+) -> None:
     answer = read_answer(written)
     assert answer.publish == publish_as
     if publish_as in ("yes", "initials"):
@@ -185,7 +187,9 @@ def test_the_latest_answer_wins_by_time_then_by_order(tmp_path: Path) -> None:
         # Later than Ravi's "no": he changed his mind.
         "06/06/2024 10:00:00,Ravi Singh,ravi@example.org,Yes\n",
     )
-    third = _csv(tmp_path, "third.csv", "Name,Email,Publish my name\nRavi Singh,ravi@example.org,\n")
+    third = _csv(
+        tmp_path, "third.csv", "Name,Email,Publish my name\nRavi Singh,ravi@example.org,\n"
+    )
     files = [read_signatories(p, first=i * 10) for i, p in enumerate((first, second, third))]
     report = merge_files(files)
     assert [p.name for p in report.publication.printed] == ["Ravi Singh"]
@@ -304,7 +308,9 @@ def test_a_file_without_a_consent_column_is_said_once(
     cli: Callable[..., Run], write: Write, tmp_path: Path
 ) -> None:
     _csv(tmp_path, "people.csv", "Name\nA One\nB Two\n")
-    letter = write("letter.yaml", "template: letter\nsubject: S\nbody: B.\nsignatories: people.csv\n")
+    letter = write(
+        "letter.yaml", "template: letter\nsubject: S\nbody: B.\nsignatories: people.csv\n"
+    )
     run = cli("check", letter)
     assert run.exit_code == 0
     lines = [line for line in run.stderr.splitlines() if "consent: warning" in line]
