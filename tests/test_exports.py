@@ -121,7 +121,7 @@ def test_names_sort_by_the_real_surname(letter: tuple[Path, Run]) -> None:
         "Kate Shepherd",
     ]
     positions = [text.index(name) for name in order]
-    assert positions == sorted(positions), [n for _, n in sorted(zip(positions, order))]
+    assert positions == sorted(positions), sorted(zip(positions, order, strict=True))
 
 
 def test_every_export_shape_is_read(cli: object) -> None:

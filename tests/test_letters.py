@@ -269,6 +269,7 @@ def test_sign_on_sheet_has_the_rows_asked_for_on_every_page(
             "Role",
             "Organisation",
             "Email",
+            "May we publish your name? Y/N",
             "Signature",
         ]
 
