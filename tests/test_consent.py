@@ -125,6 +125,11 @@ def test_a_web_form_signature_goes_through_the_same_rules() -> None:
         ("What's your email? (we never publish it)", "email"),
         ("ФИО", "name"),
         ("Any message for the minister?", None),
+        ("Any notes?", None),
+        ("Union membership number", None),
+        ("Home address", None),
+        ("Mobile", None),
+        ("Name of your union", "organisation"),
     ],
 )
 def test_headers_of_real_exports(header: str, field: str | None) -> None:

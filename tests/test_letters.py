@@ -431,3 +431,26 @@ def test_a_thousand_count_is_grouped_in_thousands(
     assert run.exit_code == 0, run.stderr
     assert "1,200 signatories" in docx_text(tmp_path / "out" / "letter.docx")
     assert re.search(r"letter\.yaml: letter, 1200 signatories \(1200 rows read", run.stderr)
+
+
+def test_columns_named_by_hand_in_the_letter_and_on_the_command_line(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    (tmp_path / "sheet.csv").write_text(
+        "Contact name,Name (please print),Publish?\nthe office,Jane Roe,Yes\n", encoding="utf-8"
+    )
+    source = write(
+        "letter.yaml",
+        letter_yaml(
+            "\n  - file: sheet.csv\n    columns:\n      name: Name (please print)\n",
+            "columns:\n  role: Contact name\n",
+        ),
+    )
+    run = cli("check", source)
+    assert run.exit_code == 0, run.stderr
+    assert 'role ← "Contact name" (by hand); name ← "Name (please print)" (by hand)' in run.stderr
+    run = cli("signatories", tmp_path / "sheet.csv", "--column", 'name=Name (please print)')
+    assert run.exit_code == 0 and "1 signatory (1 row read" in run.stdout, run.stdout
+    bad = cli("check", write("bad.yaml", letter_yaml("sheet.csv", "columns:\n  name: Nmae\n")))
+    assert bad.exit_code == 1
+    assert re.search(r'sheet\.csv:1: columns\.name: no column "Nmae" in the first line', bad.stderr)

@@ -443,6 +443,10 @@ def named_files(document: Path) -> set[Path]:
         return set()
     values = list(data.values())
     values += [v for value in data.values() if isinstance(value, dict) for v in value.values()]
+    # A list of files (a letter's `signatories:`), some given as `file:` with their rules.
+    for value in data.values():
+        if isinstance(value, list):
+            values += [i.get("file") if isinstance(i, dict) else i for i in value]
     found = set()
     for value in values:
         if isinstance(value, str) and "\n" not in value and len(value) < 300:

@@ -147,7 +147,12 @@ def main() -> None:
 )
 @click.option("--force", is_flag=True, help="Build everything, even what is up to date.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
-@click.option("-v", "--verbose", is_flag=True, help="With --data: a line for every row built.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Say more: how signatory files were read, and with --data a line for every row.",
+)
 def build(
     paths: tuple[Path, ...],
     formats: tuple[str, ...],
@@ -217,6 +222,8 @@ def build(
             for problem in outcome.problems:
                 click.echo(problem.format(), err=True)
         else:
+            for note in outcome.notes if verbose else ():
+                click.echo(note, err=True)
             _show(outcome, ok_line=False)
         progress.advance()
 

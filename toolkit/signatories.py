@@ -262,6 +262,24 @@ _PUBLISH = (
     "келісім",
     "consentement",
 )
+# Details that identify or locate a person: never printed, even when the header also says
+# "union" ("Union membership number").
+_PRIVATE_WORDS = frozenset({"no", "id", "ni", "dob", "nin"})
+_PRIVATE = (
+    "number",
+    "membership",
+    "phone",
+    "mobile",
+    "postcode",
+    "post code",
+    "zip",
+    "address",
+    "date of birth",
+    "payroll",
+    "номер",
+    "телефон",
+    "адрес",
+)
 _ANONYMOUS = ("anonym", "аноним", "анонім", "hide my", "keep my name private")
 _NAME_WORDS = ("name", "имя", "ім я", "фамили", "прізвищ", "аты", "nom")
 _ORGANISATION_WORDS = (
@@ -309,6 +327,9 @@ def classify_header(header: str) -> tuple[str | None, int, str]:
         return None, 0, "a mailing-list opt-in, not consent to publish"
     if _has(key, _EMAIL_WORDS) and not _has(key, _NAME_WORDS):
         return "email", 20, ""
+    private = _has(key, _PRIVATE) or bool(_PRIVATE_WORDS & set(key.split()))
+    if private and not _has(key, _PUBLISH):
+        return None, 0, "personal details, never printed"
     if _has(key, _ANONYMOUS):
         return "consent_inverted", 30, ""
     if _has(key, _PUBLISH) or ("use" in key.split() and _has(key, _NAME_WORDS)):
