@@ -449,7 +449,7 @@ def test_columns_named_by_hand_in_the_letter_and_on_the_command_line(
     run = cli("check", source)
     assert run.exit_code == 0, run.stderr
     assert 'role ← "Contact name" (by hand); name ← "Name (please print)" (by hand)' in run.stderr
-    run = cli("signatories", tmp_path / "sheet.csv", "--column", 'name=Name (please print)')
+    run = cli("signatories", tmp_path / "sheet.csv", "--column", "name=Name (please print)")
     assert run.exit_code == 0 and "1 signatory (1 row read" in run.stdout, run.stdout
     bad = cli("check", write("bad.yaml", letter_yaml("sheet.csv", "columns:\n  name: Nmae\n")))
     assert bad.exit_code == 1
