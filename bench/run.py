@@ -100,10 +100,11 @@ def floors(document: Path, table: Path, folder: Path) -> tuple[float, float]:
     import pickle
 
     from toolkit.build import check
-    from toolkit.data import read_data
+    from toolkit.data import table_rows
+    from toolkit.document import kind_of
     from toolkit.render.pdf import render_html
 
-    _, rows = read_data(table)
+    rows = table_rows(table, kind_of(document).model)
     pages, contexts = [], []
     template = None
     for row in rows:

@@ -337,8 +337,8 @@ def sign_on_sheet() -> WordDocument:
     bottom_border(title, 16, "B3121B")
     doc.add_paragraph("{{p summary|markdown }}")
 
-    columns = ["#", "name", "role", "organisation", "email", "signature"]
-    widths = [8, 60, 42, 52, 52, 55]
+    columns = ["#", "name", "role", "organisation", "email", "publish_consent", "signature"]
+    widths = [8, 54, 34, 46, 46, 33, 46]
     table = doc.add_table(rows=4, cols=len(columns))
     table.style = doc.styles["Table Grid"]
     table.autofit = False
@@ -361,7 +361,7 @@ def sign_on_sheet() -> WordDocument:
     header._tr.get_or_add_trPr().append(repeat)
 
     note = doc.add_paragraph(style="Unionkit Footer")
-    note.add_run("{{ labels.email_note }} {{ campaign.contact_line }}")
+    note.add_run("{{ consent_note }} {{ labels.email_note }} {{ campaign.contact_line }}")
     note.add_run("\t{{ labels.page }} {{ page.number }} / {{ pages|length }}")
     note.paragraph_format.tab_stops.add_tab_stop(Mm(269), alignment=2)
     doc.add_paragraph("{%p endfor %}")

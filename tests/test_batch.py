@@ -196,3 +196,182 @@ def test_small_batches_build_in_this_process_and_large_ones_on_every_core() -> N
     assert default_jobs(PARALLEL_FROM - 1) == 1
     assert default_jobs(PARALLEL_FROM) == min(os.cpu_count() or 1, PARALLEL_FROM)
     assert default_jobs(10_000) == (os.cpu_count() or 1)
+
+
+# -- tables as people make them ----------------------------------------------------------------
+EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
+PLAIN_MOTION = MINIMAL.replace(
+    "branch:\n  name: Offshore Energy Branch\n  union: RMT\n  meeting_date: 2013-12-10\n", ""
+)
+
+
+def test_fifty_branches_with_plain_headers_and_uk_dates(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    import shutil
+
+    motion = write("motion.yaml", PLAIN_MOTION)
+    table = tmp_path / "branches.csv"
+    shutil.copy(EXPORTS / "branches.csv", table)
+    run = cli("build", motion, "--data", table, "-o", tmp_path / "out", "-f", "docx", "-j", "1")
+    assert run.exit_code == 0, run.stderr
+    assert len(outputs(tmp_path / "out")) == 50
+    assert (
+        f'{table}:1: columns: branch.name ← "Branch"; branch.union ← "Union";'
+        ' branch.meeting_date ← "Meeting date"; ignored: "Secretary email"'
+    ) in run.stderr
+    assert "dates read day first (01/06/2024 is 1 June 2024), since 15/06/2024" in run.stderr
+    # One line for the batch, not fifty.
+    assert f"{motion}: 50 rows of {table}: resolution, 16 words" in run.stderr
+    assert "words" not in run.stderr.replace(
+        f"{motion}: 50 rows of {table}: resolution, 16 words", ""
+    )
+    first = docx_text(tmp_path / "out" / "Aberdeen-Branch.docx")
+    assert "Aberdeen Branch" in first and "RMT" in first and "1 June 2024" in first
+    last = docx_text(tmp_path / "out" / "York-Retired-Members.docx")
+    assert "Aberdeen" not in last and "Aslef" in last and "8 July 2024" in last
+    assert "secretary.york@example.org" not in last, "an ignored column is not printed"
+
+
+def test_a_wrong_date_reports_its_row_and_value_once(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    motion = write("motion.yaml", PLAIN_MOTION)
+    table = write(
+        "branches.csv",
+        "Branch,Union,Meeting date\nLeeds Branch,RMT,15/06/2024\nYork Branch,GMB,31/06/2024\n"
+        "Hull Branch,GMB,1 July 2024\n",
+    )
+    run = cli("build", motion, "--data", table, "-o", tmp_path / "out", "-f", "docx")
+    assert run.exit_code == 1
+    lines = [line for line in run.stderr.splitlines() if "31/06/2024" in line]
+    assert lines == [
+        f"{table}:3: branch.meeting_date: 31/06/2024 is not a real date: check the day and month"
+        " (YYYY-MM-DD)"
+    ]
+    assert outputs(tmp_path / "out") == ["Hull-Branch.docx", "Leeds-Branch.docx"]
+    assert "2 built, 0 up to date, 1 failed" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "expected", "said"),
+    [
+        ((), "6 January 2024", "dates read day first (06/01/2024 is 6 January 2024), as British"),
+        (("--month-first",), "1 June 2024", "dates read month first (06/01/2024 is 1 June"),
+        (("--day-first",), "6 January 2024", "as asked on the command line"),
+    ],
+)
+def test_dates_that_read_two_ways_follow_the_language_or_the_option(
+    cli: Callable[..., Run],
+    write: Write,
+    tmp_path: Path,
+    options: tuple[str, ...],
+    expected: str,
+    said: str,
+) -> None:
+    motion = write("motion.yaml", PLAIN_MOTION)
+    table = write("t.csv", "Branch,Meeting date\nLeeds Branch,06/01/2024\nYork Branch,45444\n")
+    run = cli("build", motion, "--data", table, "-o", tmp_path / "out", "-f", "docx", *options)
+    assert run.exit_code == 0, run.stderr
+    assert said in run.stderr
+    assert "Excel date numbers read as dates (45444 is 1 June 2024)" in run.stderr
+    assert expected in docx_text(tmp_path / "out" / "Leeds-Branch.docx")
+    assert "1 June 2024" in docx_text(tmp_path / "out" / "York-Branch.docx")
+
+
+def test_a_column_named_by_hand_and_a_misread_date_suggesting_the_iso_form(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    motion = write("motion.yaml", PLAIN_MOTION)
+    # One date says day first, the other month first: read day first, the other is wrong.
+    table = write(
+        "t.csv",
+        "Name of branch (as registered),Date\nLeeds Branch,12/25/2024\nYork Branch,24/12/2024\n",
+    )
+    run = cli(
+        "build", motion, "--data", table, "-o", tmp_path / "out", "-f", "docx",
+        "--column", "branch.name=Name of branch (as registered)",
+        "--column", "branch.meeting_date=Date",
+    )  # fmt: skip
+    assert run.exit_code == 1
+    assert 'branch.name ← "Name of branch (as registered)" (by hand)' in run.stderr
+    assert "24 December 2024" in docx_text(tmp_path / "out" / "York-Branch.docx")
+    assert (
+        f"{table}:2: branch.meeting_date: 12/25/2024 is not a real date read day first: if you"
+        " meant 25 December 2024, write 2024-12-25 (or read the whole column month first"
+        " with --month-first)"
+    ) in run.stderr
+    bad = cli("build", motion, "--data", table, "--column", "branch.nmae=Date")
+    assert bad.exit_code == 1 and "did you mean 'branch.name'" in bad.stderr
+    usage = cli("build", motion, "--column", "branch.name=Date")
+    assert usage.exit_code == 2 and "need --data" in usage.stderr
+
+
+def test_the_same_problem_in_every_row_is_said_once(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    motion = write(
+        "motion.yaml", PLAIN_MOTION.replace("resolves:\n  - To write to the embassy.\n", "")
+    )
+    table = write("t.csv", "Branch,Union\nA Branch,RMT\nB Branch,GMB\nC Branch,\n")
+    run = cli("build", motion, "--data", table, "-o", tmp_path / "out", "-f", "docx")
+    assert run.exit_code == 1
+    lines = [line for line in run.stderr.splitlines() if "resolves" in line]
+    assert lines == [
+        f"{motion}:1: resolves: required: add `resolves:` with a value (every row of {table})"
+    ]
+    # A warning a few rows share is said once too, with their rows.
+    motion.write_text(PLAIN_MOTION)
+    run = cli("build", motion, "--data", table, "-o", tmp_path / "out", "-f", "docx")
+    assert run.exit_code == 0, run.stderr
+    blanks = [line for line in run.stderr.splitlines() if "branch.union: warning" in line]
+    assert len(blanks) == 1 and blanks[0].endswith(f"(row 4 of {table})"), blanks
+    meeting = [line for line in run.stderr.splitlines() if "branch.meeting_date: warning" in line]
+    assert len(meeting) == 1 and meeting[0].endswith(f"(every row of {table})"), meeting
+    verbose = cli("build", motion, "--data", table, "-o", tmp_path / "v", "-f", "docx", "-v")
+    assert verbose.stderr.count(": resolution, 16 words") == 3
+
+
+def test_outputs_of_rows_that_are_gone_are_reported_and_cleaned(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    motion = write("motion.yaml", PLAIN_MOTION)
+    table = write("t.csv", "Branch\nOld Name Branch\nKept Branch\n")
+    out = tmp_path / "out"
+    assert cli("build", motion, "--data", table, "-o", out).exit_code == 0
+    (out / "Notes.pdf").write_bytes(b"%PDF- the organiser's own file")
+    table.write_text("Branch\nNew Name Branch\nKept Branch\n")
+    run = cli("build", motion, "--data", table, "-o", out)
+    assert run.exit_code == 0, run.stderr
+    for suffix in ("pdf", "docx"):
+        assert (
+            f"{out / f'Old-Name-Branch.{suffix}'}: warning: left over from a row no longer in"
+            f" {table}: delete it, or build again with --clean"
+        ) in run.stderr
+    assert "Notes.pdf" not in run.stderr
+    run = cli("build", motion, "--data", table, "-o", out, "--clean")
+    assert run.exit_code == 0, run.stderr
+    assert f"{out / 'Old-Name-Branch.pdf'}: removed: its row is no longer in {table}" in run.stderr
+    assert outputs(out) == sorted(
+        ["Kept-Branch.docx", "Kept-Branch.pdf", "New-Name-Branch.docx", "New-Name-Branch.pdf",
+         "Notes.pdf"]
+    )  # fmt: skip
+    assert "left over" not in cli("build", motion, "--data", table, "-o", out).stderr
+
+
+def test_a_date_typed_in_yaml_follows_the_same_rule(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    motion = write("motion.yaml", MINIMAL.replace("2013-12-10", "06/12/2013"))
+    run = cli("build", motion, "-o", tmp_path / "out", "-f", "docx")
+    assert run.exit_code == 0, run.stderr
+    assert (
+        f"{motion}:6: branch.meeting_date: warning: 06/12/2013 read day first, as 6 December"
+        " 2013: write 2013-12-06 to be sure"
+    ) in run.stderr
+    assert "6 December 2013" in docx_text(tmp_path / "out" / "motion.docx")
+    for written in ("16.12.2013", "16 December 2013", "2013-12-16"):
+        motion.write_text(MINIMAL.replace("2013-12-10", written))
+        run = cli("build", motion, "-o", tmp_path / written, "-f", "docx")
+        assert run.exit_code == 0 and "read day first" not in run.stderr, run.stderr
+        assert "16 December 2013" in docx_text(tmp_path / written / "motion.docx")

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from tests.conftest import EXAMPLES, Run, docx_text, pdf_text, squash
 from toolkit.signatories import (
+    EXPORT_COLUMNS,
     Signatory,
     group_signatories,
     merge_duplicates,
@@ -63,9 +64,10 @@ def test_a_messy_export_merges_to_the_right_count(
 ) -> None:
     text = MESSY.replace(",", delimiter)
     path = _write_bytes(tmp_path / f"form{suffix}", text.encode(encoding))
-    people, warnings = read_signatories(path)
-    assert warnings == []
-    report = merge_duplicates(people)
+    read = read_signatories(path)
+    # The only thing said about the file: it has no consent column, so every name prints.
+    assert [w.field for w in read.warnings] == ["consent"]
+    report = merge_duplicates(read.people)
     assert report.rows_read == 6
     assert [s.name for s in report.kept] == ["Helen Marsh", "Priya Raman", "Kirill Sokolov"]
     helen = report.kept[0]
@@ -83,7 +85,7 @@ def test_windows_1252_from_excel_is_read(tmp_path: Path) -> None:
         "François Müller;Syndicat des Œuvres;Délégué\r\n"
     )
     path = _write_bytes(tmp_path / "excel.csv", text.encode("cp1252"))
-    names = [s.name for s in read_signatories(path)[0]]
+    names = [s.name for s in read_signatories(path).people]
     assert names == ["Amélie Lefèvre", "Zoë Brontë-Smith", "François Müller"]
 
 
@@ -92,7 +94,7 @@ def test_header_aliases_and_whitespace(tmp_path: Path) -> None:
         "E-mail, FULL NAME ,Organization,Job title,Group\n"
         "x@example.org,  Ana \t Costa ,ITF,Officer,Officials\n"
     )
-    ((person,), _) = read_signatories(_write_bytes(tmp_path / "f.csv", text.encode()))
+    (person,) = read_signatories(_write_bytes(tmp_path / "f.csv", text.encode())).people
     assert (person.name, person.organisation, person.role, person.group, person.email) == (
         "Ana Costa",
         "ITF",
@@ -128,10 +130,14 @@ def test_export_is_formula_safe(tmp_path: Path) -> None:
         Signatory('=HYPERLINK("http://evil")', role="+44 7700 900123", organisation="@union"),
         Signatory("-2+3", email="a@example.org"),
     ]
-    rows = list(csv.reader(io.StringIO(to_csv(people).decode("utf-8-sig"))))
-    assert rows[0] == ["name", "role", "organisation", "group", "email"]
-    assert rows[1][:3] == ['\'=HYPERLINK("http://evil")', "'+44 7700 900123", "'@union"]
-    assert rows[2][0] == "'-2+3"
+    rows = list(csv.DictReader(io.StringIO(to_csv(people).decode("utf-8-sig"))))
+    assert list(rows[0]) == list(EXPORT_COLUMNS)
+    assert [rows[0][k] for k in ("name", "role", "organisation")] == [
+        '\'=HYPERLINK("http://evil")',
+        "'+44 7700 900123",
+        "'@union",
+    ]
+    assert rows[1]["name"] == "'-2+3"
 
 
 def test_the_example_letter_prints_grouped_counted_names_and_no_emails(
@@ -143,7 +149,7 @@ def test_the_example_letter_prints_grouped_counted_names_and_no_emails(
     assert re.search(r"signatories\.csv:\d+: name: warning: row without a name", run.stderr)
     pdf, word = tmp_path / "open-letter.pdf", tmp_path / "open-letter.docx"
     for text in (squash(pdf_text(pdf)), squash(docx_text(word))):
-        assert "18 signatories" in text.replace("18 SIGNATORIES", "18 signatories")
+        assert "19 signatories" in text.replace("19 SIGNATORIES", "19 signatories")
         assert "Members of Parliament (5 signatories)" in text
         assert "Helen Marsh" in text and "HELEN MARSH" not in text
         assert "Unison <Birkbeck>" in text and "Tomás O'Connell" in text
@@ -210,9 +216,9 @@ def test_signatories_written_in_the_letter(
     ("setup", "expected"),
     [
         ({}, r"letter\.yaml:4: signatories: signatories file 'people\.csv' not found"),
-        ({"people.csv": b"Timestamp,Colour\n1,red\n"}, r"people\.csv:1: no known column"),
+        ({"people.csv": b"Colour,Size\nred,L\n"}, r"people\.csv:1: no known column"),
         ({"people.csv": b""}, r"people\.csv: the file is empty"),
-        ({"people.csv": b"Name\n" + b"x" * 3000 + b"\n"}, r"people\.csv:2: name: a cell holds"),
+        ({"people.csv": b"Name\n" + b"x" * 3000 + b"\n"}, r"people\.csv:2: Name: a cell holds"),
     ],
 )
 def test_bad_signatory_files_are_clear_errors_and_others_still_build(
@@ -263,6 +269,7 @@ def test_sign_on_sheet_has_the_rows_asked_for_on_every_page(
             "Role",
             "Organisation",
             "Email",
+            "May we publish your name? Y/N",
             "Signature",
         ]
 
@@ -277,7 +284,7 @@ def test_signatories_command_reports_and_writes_a_clean_csv(
     run = cli("signatories", first, second, "-o", tmp_path / "clean.csv")
     assert run.exit_code == 0, run.stderr
     assert f"{first}: 6 rows read" in run.stdout and f"{second}: 1 row read" in run.stdout
-    assert "3 signatories kept, 3 duplicates merged, 1 row skipped" in run.stdout
+    assert "3 signatories (7 rows read from 2 files, 3 duplicates merged, 1 skipped)" in run.stdout
     assert f"merged {second}:2 (KIRILL SOKOLOV) into {first}:7 (Kirill Sokolov)" in run.stdout
     assert re.search(r"form\.csv:6: name: warning: row without a name", run.stderr)
     rows = list(csv.DictReader(io.StringIO((tmp_path / "clean.csv").read_text("utf-8-sig"))))
@@ -286,8 +293,7 @@ def test_signatories_command_reports_and_writes_a_clean_csv(
 
 def _people(tmp_path: Path, text: str, encoding: str = "utf-8") -> list[Signatory]:
     path = _write_bytes(tmp_path / "form.csv", text.encode(encoding))
-    people, _ = read_signatories(path)
-    return merge_duplicates(people).kept
+    return merge_duplicates(read_signatories(path).people).kept
 
 
 def test_first_and_last_name_columns_make_the_name(tmp_path: Path) -> None:
@@ -372,8 +378,7 @@ def test_a_shared_email_with_another_name_is_merged_with_a_warning(tmp_path: Pat
     path = _write_bytes(
         tmp_path / "f.csv", b"Name,Email\nHelen Marsh,office@stu.org\nJohn Smith,office@stu.org\n"
     )
-    people, _ = read_signatories(path)
-    report = merge_duplicates(people)
+    report = merge_duplicates(read_signatories(path).people)
     assert len(report.kept) == 1
     (warning,) = report.warnings
     assert warning.line == 3 and "another name (John Smith)" in warning.message
@@ -399,10 +404,10 @@ def test_ungrouped_signatories_get_their_own_heading(
 def test_cyrillic_in_windows_1251_and_utf16_text_from_excel(tmp_path: Path) -> None:
     text = "Имя\tФамилия\tОрганизация\r\nАйгерим\tНурланқызы\tКТР\r\n"
     path = _write_bytes(tmp_path / "excel.txt", text.encode("utf-16"))
-    assert [p.name for p in read_signatories(path)[0]] == ["Айгерим Нурланқызы"]
+    assert [p.name for p in read_signatories(path).people] == ["Айгерим Нурланқызы"]
     russian = "ФИО;Организация\r\nКирилл Соколов;Конфедерация труда России\r\n"
     path = _write_bytes(tmp_path / "ru.csv", russian.encode("cp1251"))
-    (person,) = read_signatories(path)[0]
+    (person,) = read_signatories(path).people
     assert (person.name, person.organisation) == ("Кирилл Соколов", "Конфедерация труда России")
 
 
@@ -426,3 +431,26 @@ def test_a_thousand_count_is_grouped_in_thousands(
     assert run.exit_code == 0, run.stderr
     assert "1,200 signatories" in docx_text(tmp_path / "out" / "letter.docx")
     assert re.search(r"letter\.yaml: letter, 1200 signatories \(1200 rows read", run.stderr)
+
+
+def test_columns_named_by_hand_in_the_letter_and_on_the_command_line(
+    cli: Callable[..., Run], write: Write, tmp_path: Path
+) -> None:
+    (tmp_path / "sheet.csv").write_text(
+        "Contact name,Name (please print),Publish?\nthe office,Jane Roe,Yes\n", encoding="utf-8"
+    )
+    source = write(
+        "letter.yaml",
+        letter_yaml(
+            "\n  - file: sheet.csv\n    columns:\n      name: Name (please print)\n",
+            "columns:\n  role: Contact name\n",
+        ),
+    )
+    run = cli("check", source)
+    assert run.exit_code == 0, run.stderr
+    assert 'role ← "Contact name" (by hand); name ← "Name (please print)" (by hand)' in run.stderr
+    run = cli("signatories", tmp_path / "sheet.csv", "--column", "name=Name (please print)")
+    assert run.exit_code == 0 and "1 signatory (1 row read" in run.stdout, run.stdout
+    bad = cli("check", write("bad.yaml", letter_yaml("sheet.csv", "columns:\n  name: Nmae\n")))
+    assert bad.exit_code == 1
+    assert re.search(r'sheet\.csv:1: columns\.name: no column "Nmae" in the first line', bad.stderr)

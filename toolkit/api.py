@@ -24,6 +24,7 @@ from typing import Any
 from toolkit import build as _pipeline
 from toolkit.build import Checked, Job, Outcome, Plan, Settings
 from toolkit.data import DataRow
+from toolkit.dates import Order
 from toolkit.document import LoadedDocument, mapping_source
 from toolkit.errors import Problem, UnionkitError, UsageError
 from toolkit.formats import FORMATS, PDF_VARIANTS
@@ -40,6 +41,7 @@ __all__ = [
     "Settings",
     "UnionkitError",
     "UsageError",
+    "batch_report",
     "build",
     "build_all",
     "check",
@@ -47,6 +49,7 @@ __all__ = [
     "check_file",
     "load",
     "plan",
+    "remove_leftovers",
     "render",
     "write",
 ]
@@ -96,10 +99,28 @@ def plan(
     *,
     data: Path | None = None,
     name_by: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    date_order: Order | None = None,
 ) -> Plan:
-    """The jobs for documents and folders of documents, with a mail-merge table's rows.
-    Raises `UsageError` for a `name_by` column the table lacks."""
-    return _pipeline.plan(paths, out_dir, data=data, name_by=name_by)
+    """The jobs for documents and folders of documents, with a mail-merge table's rows
+    (`columns` names its columns by hand, {field path: header}; `date_order` reads its
+    ambiguous dates "day-first" or "month-first"). Raises `UsageError` for a `name_by`
+    column the table lacks."""
+    return _pipeline.plan(
+        paths, out_dir, data=data, name_by=name_by, columns=columns, date_order=date_order
+    )
+
+
+def batch_report(plan: Plan, outcomes: list[Outcome]) -> tuple[list[Problem], list[str]]:
+    """A `--data` batch's problems and warnings, each said once with the rows it affects,
+    and one summary line per document."""
+    return _pipeline.batch_report(plan, outcomes)
+
+
+def remove_leftovers(plan: Plan, out_dir: Path) -> list[Path]:
+    """Delete the files an earlier build wrote for table rows that are gone (only files the
+    build state records writing); returns them."""
+    return _pipeline.remove_leftovers(plan, out_dir)
 
 
 def build(job: Job, settings: Settings | None = None, *, write: bool = True) -> Outcome:

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.context import DocumentContext
-from toolkit.data import DataRow, row_name
+from toolkit.data import DataRow, MappedTable, row_name
+from toolkit.dates import Order
 from toolkit.document import YAML_SUFFIXES, LoadedDocument, is_document, load_document
 from toolkit.errors import Problem, UnionkitError, UsageError
 from toolkit.formats import FORMATS
@@ -41,6 +42,8 @@ class Outcome:
     hashes: dict[str, str] = field(default_factory=dict)
     """The SHA-256 of each file written, by name, for the build record."""
     dependencies: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """How the files the document names were read (shown by `check` and `build -v`)."""
 
     @property
     def ok(self) -> bool:
@@ -95,6 +98,15 @@ class Plan:
     named: set[Path] = field(default_factory=set)
     """Files the documents name (campaign files, signatories, letters, the table): not
     reported as skipped."""
+    notes: list[str] = field(default_factory=list)
+    """How a `--data` table was read: which column became which field, how dates were read."""
+    row_problems: list[tuple[DataRow, Problem]] = field(default_factory=list)
+    """Rows of the table that will not be built (a date that is not one), with why."""
+    data: Path | None = None
+    rows: int = 0
+    """Rows of the `--data` table."""
+    leftovers: list[Path] = field(default_factory=list)
+    """Files an earlier build of the same document and table wrote for rows that are gone."""
 
     def skipped(self) -> list[Path]:
         """The YAML files that are neither documents nor named by one."""
@@ -225,6 +237,7 @@ def check_one(source: Path) -> Outcome:
         context = context_of(document)
         outcome.warnings = context.warnings
         outcome.summary = document.kind.summary(document, context)
+        outcome.notes = document.kind.notes(document) if document.kind.notes else []
         outcome.dependencies = dependencies(document, context)
         validate(document, context)
         outcome.summary = document.kind.summary(document, context)
@@ -271,6 +284,7 @@ def build_one(
     # The context's list grows as validation and rendering find more to say.
     outcome.warnings = context.warnings
     outcome.summary = document.kind.summary(document, context)
+    outcome.notes = document.kind.notes(document) if document.kind.notes else []
     outcome.dependencies = dependencies(document, context)
     if write:
         from toolkit.incremental import input_digest
@@ -399,6 +413,10 @@ def build_many(
                 cache.entries[str(job.stem)] = Built(outcome.digest, outcome.hashes)
             else:
                 cache.entries.pop(str(job.stem), None)
+            if outcome.written:
+                cache.record(
+                    job.stem, job.source, job.row.file if job.row else None, outcome.written
+                )
         if cache.entries or os.path.lexists(cache.file):
             cache.save()
     return outcomes
@@ -436,11 +454,14 @@ def plan(
     *,
     data: Path | None = None,
     name_by: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    date_order: Order | None = None,
 ) -> Plan:
     """The documents named (folders searched), where each one's output goes, and with a
     `--data` table one job per document and row. A document whose kind lacks a column's
-    field is reported once, not per row, and not built. Raises `UsageError` for a
-    `--name-by` column the table does not have."""
+    field is reported once, not per row, and not built. `columns` names a table's columns
+    by hand ({field path: header}); `date_order` reads its ambiguous dates day or month
+    first. Raises `UsageError` for a `--name-by` column the table does not have."""
     result = Plan()
     sources: list[tuple[Path, Path]] = []
     for argument in arguments:
@@ -469,7 +490,7 @@ def plan(
         result.named |= named_files(job.source)
     if data is not None:
         result.named.add(data)
-        _plan_rows(result, data, name_by)
+        _plan_rows(result, data, name_by, columns or {}, date_order, out_dir)
     return result
 
 
@@ -505,6 +526,10 @@ def named_files(document: Path) -> set[Path]:
         return set()
     values = list(data.values())
     values += [v for value in data.values() if isinstance(value, dict) for v in value.values()]
+    # A list of files (a letter's `signatories:`), some given as `file:` with their rules.
+    for value in data.values():
+        if isinstance(value, list):
+            values += [i.get("file") if isinstance(i, dict) else i for i in value]
     found = set()
     for value in values:
         if isinstance(value, str) and "\n" not in value and len(value) < 300:
@@ -517,28 +542,33 @@ def named_files(document: Path) -> set[Path]:
     return found
 
 
-def _plan_rows(result: Plan, table: Path, name_by: str | None) -> None:
-    """Replace the plan's jobs by one per document and row of `table`."""
+def _plan_rows(
+    result: Plan,
+    table: Path,
+    name_by: str | None,
+    columns: Mapping[str, str],
+    date_order: Order | None,
+    out_dir: Path,
+) -> None:
+    """Replace the plan's jobs by one per document and row of `table`, its columns read for
+    each document's kind; say how they were read, which rows cannot be built, and which
+    files an earlier build made for rows that are gone."""
     import difflib
 
-    from toolkit.data import check_columns, read_data
+    from toolkit.data import map_table, read_data
     from toolkit.document import kind_of
 
+    result.data = table
     try:
-        columns, rows = read_data(table)
+        raw = read_data(table)
     except UnionkitError as exc:
         result.problems.extend(exc.problems)
         result.failed += len(result.jobs)
         result.jobs = []
         return
-    if name_by is not None and name_by not in columns:
-        close = difflib.get_close_matches(name_by, columns, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise UsageError(
-            f"{table} has no column {name_by!r}: {hint}it has {', '.join(columns)}",
-            field="--name-by",
-        )
-    good = []
+    result.rows = len(raw.records)
+    pairs: list[tuple[Job, DataRow]] = []
+    mapped_by_kind: dict[str, MappedTable] = {}
     for job in result.jobs:
         try:
             kind = kind_of(job.source)
@@ -546,13 +576,37 @@ def _plan_rows(result: Plan, table: Path, name_by: str | None) -> None:
             result.problems.extend(exc.problems)
             result.failed += 1
             continue
-        problems = check_columns(columns, kind.model, table)
-        result.problems.extend(problems)
-        if problems:
+        first = kind.name not in mapped_by_kind
+        if first:
+            mapped_by_kind[kind.name] = map_table(raw, kind.model, columns, date_order)
+        mapped = mapped_by_kind[kind.name]
+        if first:
+            result.notes.extend(mapped.notes)
+            result.problems.extend([*mapped.problems, *mapped.warnings])
+        if mapped.problems:
             result.failed += 1
-        else:
-            good.append(job)
-    pairs = [(job, row) for job in good for row in rows]
+            continue
+        if first:
+            result.row_problems.extend(mapped.row_problems)
+        result.failed += len(mapped.row_problems)
+        pairs += [(job, row) for row in mapped.rows]
+    fields = {path for mapped in mapped_by_kind.values() for path in mapped.mapping.fields if path}
+    if name_by is not None and name_by not in fields:
+        header_match = [
+            path
+            for mapped in mapped_by_kind.values()
+            for path, text in zip(mapped.mapping.fields, raw.header, strict=True)
+            if path and text == name_by
+        ]
+        if not header_match:
+            choices = sorted(fields) + [h for h in raw.header if h]
+            close = difflib.get_close_matches(name_by, choices, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise UsageError(
+                f"{table} has no column {name_by!r}: {hint}it has {', '.join(sorted(fields))}",
+                field="--name-by",
+            )
+        name_by = header_match[0]
     stems = unique_stems(
         [job.stem.parent / safe_stem(row_name(row, name_by)) for job, row in pairs]
     )
@@ -560,3 +614,78 @@ def _plan_rows(result: Plan, table: Path, name_by: str | None) -> None:
         Job(job.source, stem, row, job.out_dir)
         for (job, row), stem in zip(pairs, stems, strict=True)
     ]
+    result.leftovers = _leftovers(result.jobs, table, out_dir)
+
+
+def _leftovers(jobs: list[Job], table: Path, out_dir: Path) -> list[Path]:
+    """Files the build state says an earlier build of these documents with this table wrote,
+    for rows that no longer exist (their names are not among this run's)."""
+    from toolkit.incremental import BuildCache
+
+    cache = BuildCache(out_dir)
+    wanted = {str(job.stem) for job in jobs}
+    documents = {str(job.source.resolve()) for job in jobs}
+    found = []
+    for stem, record in cache.outputs.items():
+        if stem in wanted or record.get("data") != str(table.resolve()):
+            continue
+        if record.get("document") not in documents:
+            continue
+        found += [
+            path
+            for name in record.get("files", [])
+            if (path := Path(stem).with_name(name)).is_file()
+        ]
+    return found
+
+
+def remove_leftovers(plan: Plan, out_dir: Path) -> list[Path]:
+    """Delete the plan's leftover files (only those the build state records writing) and
+    forget them; the files removed."""
+    from toolkit.incremental import BuildCache
+
+    cache = BuildCache(out_dir)
+    removed = []
+    for path in plan.leftovers:
+        stem = str(path.with_suffix(""))
+        record = cache.outputs.get(stem)
+        if record is None or path.name not in record.get("files", []):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+        record["files"] = [name for name in record["files"] if name != path.name]
+        if not record["files"]:
+            cache.outputs.pop(stem, None)
+            cache.entries.pop(stem, None)
+    cache.save()
+    plan.leftovers = [path for path in plan.leftovers if path not in removed]
+    return removed
+
+
+def batch_report(plan: Plan, outcomes: list[Outcome]) -> tuple[list[Problem], list[str]]:
+    """What a `--data` batch says once, not once a row: its problems and warnings, the same
+    ones said once with the rows they affect, and one summary line per document (the most
+    common summary of its rows)."""
+    from collections import Counter
+
+    from toolkit.data import group_row_problems
+
+    items: list[tuple[DataRow | None, Problem]] = list(plan.row_problems)
+    summaries: dict[Path, Counter[str]] = {}
+    for job, outcome in zip(plan.jobs, outcomes, strict=False):
+        for problem in (*outcome.warnings, *outcome.problems):
+            items.append((job.row, problem))
+        if outcome.ok and outcome.summary and not outcome.skipped:
+            summaries.setdefault(job.source, Counter())[outcome.summary] += 1
+    built_rows = sum(1 for job in plan.jobs if job.row is not None)
+    documents = max(len({job.source for job in plan.jobs}), 1)
+    problems = group_row_problems(items, built_rows // documents)
+    lines = []
+    table = plan.data
+    for source, counter in summaries.items():
+        summary, count = counter.most_common(1)[0]
+        total = sum(counter.values())
+        rows = f"{total} {'row' if total == 1 else 'rows'} of {table}"
+        differ = f" ({total - count} differ; -v shows each)" if count < total else ""
+        lines.append(f"{source}: {rows}: {summary}{differ}")
+    return problems, lines

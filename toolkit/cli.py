@@ -14,6 +14,8 @@ from toolkit.formats import FORMATS, PDF_VARIANTS
 
 if TYPE_CHECKING:
     from toolkit.api import Outcome, Plan
+    from toolkit.consent import Policy
+    from toolkit.dates import Order
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -35,6 +37,33 @@ out_option = click.option(
     default=Path("out"),
     show_default=True,
     help="Folder to write into.",
+)
+
+
+def _column(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """`FIELD=Header` pairs, the header as written (quotes around it are the shell's)."""
+    pairs = []
+    for value in values:
+        name, sep, header = value.partition("=")
+        if not sep or not name.strip() or not header.strip():
+            raise click.BadParameter(
+                f'{value!r}: write FIELD="Header", e.g. name="Your full name"',
+                param_hint="--column",
+            )
+        pairs.append((name.strip(), header.strip()))
+    return tuple(pairs)
+
+
+column_option = click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar='FIELD="Header"',
+    callback=_column,
+    help="Which column holds a field, by its header, when the guess is wrong (repeat for"
+    " more): wins over recognising the headers.",
 )
 
 
@@ -114,8 +143,28 @@ def main() -> None:
     help="Documents built at once, one process each. Default: one for a small batch, one"
     " per core for a large one.",
 )
+@column_option
+@click.option(
+    "--day-first/--month-first",
+    "day_first",
+    default=None,
+    help="With --data: read dates such as 01/06/2024 day first (1 June) or month first"
+    " (January 6). Default: what the column's own dates show, else day first.",
+)
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="With --data: delete the files an earlier build wrote for rows no longer in the"
+    " table (only files unionkit's build record says it wrote).",
+)
 @click.option("--force", is_flag=True, help="Build everything, even what is up to date.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Say more: how signatory files were read, and with --data a line for every row.",
+)
 def build(
     paths: tuple[Path, ...],
     formats: tuple[str, ...],
@@ -125,8 +174,12 @@ def build(
     data_table: Path | None,
     name_by: str | None,
     jobs: int | None,
+    columns: tuple[tuple[str, str], ...],
+    day_first: bool | None,
+    clean: bool,
     force: bool,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build documents (YAML files, or folders of them) into PDF and DOCX.
 
@@ -149,13 +202,30 @@ def build(
         raise click.BadParameter(
             f"cannot make the folder: {exc.strerror}", param_hint="-o"
         ) from None
+    if data_table is None and (columns or day_first is not None or clean):
+        raise click.UsageError("--column, --day-first, --month-first and --clean need --data")
+    order: Order | None = None
+    if day_first is not None:
+        order = "day-first" if day_first else "month-first"
     try:
-        work = api.plan(paths, out_dir, data=data_table, name_by=name_by)
+        work = api.plan(
+            paths,
+            out_dir,
+            data=data_table,
+            name_by=name_by,
+            columns=dict(columns),
+            date_order=order,
+        )
     except api.UsageError as exc:
         problem = exc.problems[0]
         raise click.BadParameter(problem.message, param_hint=problem.field) from None
+    batch = data_table is not None and not verbose
+    if not quiet:
+        for note in work.notes:
+            click.echo(note, err=True)
     for problem in work.problems:
-        click.echo(problem.format(), err=True)
+        if not (quiet and problem.warning):
+            click.echo(problem.format(), err=True)
     overrides = (("per_sheet", str(per_sheet)),) if per_sheet is not None else ()
     settings = api.Settings(chosen, overrides, pdf_variant, force)
     jobs_total = len(work.jobs)
@@ -163,11 +233,30 @@ def build(
 
     def report(outcome: Outcome) -> None:
         progress.clear()
-        _show(outcome, ok_line=False, quiet=quiet)
+        if batch:
+            # A batch says its problems once, with the rows they affect, at the end.
+            for path in outcome.written if not quiet else ():
+                click.echo(str(path))
+        else:
+            for note in outcome.notes if verbose and not quiet else ():
+                click.echo(note, err=True)
+            _show(outcome, ok_line=False, quiet=quiet)
         progress.advance()
 
     outcomes = api.build_all(work, settings, out_dir, jobs=jobs, on_outcome=report)
     progress.clear()
+    if batch:
+        grouped, lines = api.batch_report(work, outcomes)
+        for problem in grouped:
+            if not (quiet and problem.warning):
+                click.echo(problem.format(), err=True)
+        if not quiet:
+            for line in lines:
+                click.echo(line, err=True)
+    elif work.row_problems:
+        for _, problem in work.row_problems:
+            click.echo(problem.format(), err=True)
+    _report_leftovers(work, out_dir, clean=clean, quiet=quiet)
     if not quiet:
         _report_skipped(work)
     written = sum(len(o.written) for o in outcomes)
@@ -191,6 +280,22 @@ def build(
     if not quiet or status:
         click.echo(summary, err=True)
     sys.exit(status)
+
+
+def _report_leftovers(work: Plan, out_dir: Path, *, clean: bool, quiet: bool) -> None:
+    """Say which files were left by rows no longer in the table; with --clean, delete them."""
+    from toolkit import api
+
+    if clean:
+        for path in api.remove_leftovers(work, out_dir):
+            if not quiet:
+                click.echo(f"{path}: removed: its row is no longer in {work.data}", err=True)
+    for path in work.leftovers:
+        click.echo(
+            f"{path}: warning: left over from a row no longer in {work.data}: delete it, or"
+            " build again with --clean",
+            err=True,
+        )
 
 
 def _report_skipped(work: Plan) -> None:
@@ -277,6 +382,8 @@ def check(paths: tuple[Path, ...]) -> None:
         raise click.BadParameter(exc.problems[0].message, param_hint="PATHS") from None
     outcomes = []
     for outcome in api.check_all(work):
+        for note in outcome.notes:
+            click.echo(note, err=True)
         _show(outcome, ok_line=True)
         outcomes.append(outcome)
     _report_skipped(work)
@@ -449,43 +556,75 @@ def doctor(quiet: bool) -> None:
     "--out",
     "out_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the merged list to this CSV (UTF-8, safe to open in a spreadsheet).",
+    help="Write the printable list to this CSV (UTF-8, safe to open in a spreadsheet): only"
+    " people who may be published, as they will print. Never one of the files read.",
 )
-def signatories(files: tuple[Path, ...], out_file: Path | None) -> None:
-    """Read signatory files (CSV, TSV or YAML), merge duplicates and report.
+@column_option
+@click.option(
+    "--consent",
+    type=click.Choice(["required", "assumed"]),
+    default=None,
+    help="What a blank answer to the consent question means: required (not printed; the"
+    " default when a file has a consent column) or assumed (a list signed under a printed"
+    " notice).",
+)
+@click.option(
+    "--surname-first",
+    is_flag=True,
+    help="Names are written surname first (Соколов Кирилл), for sorting.",
+)
+def signatories(
+    files: tuple[Path, ...],
+    out_file: Path | None,
+    columns: tuple[tuple[str, str], ...],
+    consent: str | None,
+    surname_first: bool,
+) -> None:
+    """Read signatory files (CSV, TSV or YAML), merge duplicates, apply consent and report.
 
     Several files are read in order, as one list: a web form export plus typed-up
     sign-on sheets, say. Emails match case-insensitively; without an email, the
-    same name and organisation mean the same person.
+    same name and organisation mean the same person. Says which column became which
+    field, and how many were held back (never who).
     """
-    from toolkit.errors import UnionkitError
     from toolkit.output import write_atomically
-    from toolkit.signatories import Signatory, merge_duplicates, read_signatories, to_csv
+    from toolkit.signatories import (
+        may_be_named,
+        merge_files,
+        read_many,
+        report_lines,
+        to_csv,
+        total_text,
+    )
 
-    rows: list[Signatory] = []
-    warnings = []
-    failed = False
-    for path in files:
-        try:
-            found, read_warnings = read_signatories(path)
-        except UnionkitError as exc:
-            _print_problems(exc)
-            failed = True
-            continue
-        click.echo(f"{path}: {_count(len(found), 'row', 'rows')} read")
-        rows.extend(found)
-        warnings.extend(read_warnings)
-    report = merge_duplicates(rows)
-    report.warnings[:0] = warnings
+    if out_file is not None:
+        inputs = {path.resolve() for path in files}
+        if out_file.resolve() in inputs:
+            raise click.BadParameter(
+                f"{out_file} is one of the files read: write the cleaned list to a new file"
+                " (the export keeps the answers and times the cleaned list leaves out)",
+                param_hint="-o",
+            )
+    policy: Policy | None = None
+    if consent is not None:
+        policy = "required" if consent == "required" else "assumed"
+    read, problems = read_many(files, dict(columns), consent=policy, surname_first=surname_first)
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+    report = merge_files(read)
     for warning in report.warnings:
         click.echo(warning.format(), err=True)
+    for line in report_lines(report):
+        click.echo(line)
     for kept, duplicate in report.merged:
-        click.echo(f"merged {duplicate.place} ({duplicate.name}) into {kept.place} ({kept.name})")
-    click.echo(
-        f"{_count(len(report.kept), 'signatory', 'signatories')} kept,"
-        f" {_count(len(report.merged), 'duplicate', 'duplicates')} merged,"
-        f" {_count(report.skipped, 'row', 'rows')} skipped"
-    )
+        names = (
+            f" ({duplicate.name}) into {kept.place} ({kept.name})"
+            if may_be_named(kept) and may_be_named(duplicate)
+            else f" into {kept.place}"
+        )
+        click.echo(f"merged {duplicate.place}{names}")
+    click.echo(total_text(report))
+    failed = bool(problems)
     if out_file is not None and failed:
         click.echo(f"{out_file}: not written, since a file could not be read", err=True)
     elif out_file is not None:
@@ -494,5 +633,10 @@ def signatories(files: tuple[Path, ...], out_file: Path | None) -> None:
         except OSError as exc:
             click.echo(f"{out_file}: cannot write: {exc.strerror}", err=True)
             sys.exit(1)
-        click.echo(f"{out_file}: {len(report.kept)} signatories written")
+        printed = len(report.publication.printed)
+        held = report.publication.held_text()
+        click.echo(
+            f"{out_file}: {printed} {'signatory' if printed == 1 else 'signatories'} written"
+            + (f"; {held}, not written" if held else "")
+        )
     sys.exit(1 if failed else 0)

@@ -8,6 +8,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from toolkit.dates import reading_warnings
 from toolkit.document import LoadedDocument, Place
 from toolkit.errors import Problem
 from toolkit.kinds.base import Layout
@@ -122,9 +123,12 @@ def common_context(doc: LoadedDocument, title: str, author: str | None) -> Docum
     }
     images = [logo.path()] if logo is not None else []
     author = campaign.name or author or "unionkit"
-    return DocumentContext(
+    context = DocumentContext(
         values, title, author, language, images, doc.source.file, layout=doc.kind.layout
     )
+    # Dates typed in a form that reads two ways (01/06/2024): say how they were read.
+    context.warnings.extend(reading_warnings(doc.model, doc.source))
+    return context
 
 
 def _logo(doc: LoadedDocument) -> ImageRef:

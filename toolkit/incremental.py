@@ -7,6 +7,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from toolkit import __version__
 from toolkit.cache import FOLDER_DIGESTS, read_file, stamp
@@ -95,13 +96,15 @@ def file_digest(path: Path) -> str:
 
 
 class BuildCache:
-    """The fingerprints of the outputs in one folder, kept in a small JSON file there (the
-    build record). A record that is not a regular file of sensible size, or not in
-    unionkit's shape, is set aside with a warning: everything is then built again."""
+    """The fingerprints of the outputs in one folder, and which files each build wrote from
+    which document and table, kept in a small JSON file there (the build record). A record
+    that is not a regular file of sensible size, or not in unionkit's shape, is set aside
+    with a warning: everything is then built again."""
 
     def __init__(self, out_dir: Path) -> None:
         self.file = out_dir / CACHE_NAME
         self.entries: dict[str, Built] = {}
+        self.outputs: dict[str, dict[str, Any]] = {}
         self.warning: str | None = None
         if not os.path.lexists(self.file):
             return
@@ -109,14 +112,28 @@ class BuildCache:
             if self.file.is_symlink() or not self.file.is_file():
                 raise ValueError("it is not a regular file")
             raw = read_bounded(self.file, MAX_STATE_BYTES)
-            self.entries = _entries(json.loads(raw.decode("utf-8")))
+            data = json.loads(raw.decode("utf-8"))
+            self.entries = _entries(data)
+            self.outputs = _outputs(data)
         except (UnionkitError, ValueError, UnicodeDecodeError, OSError) as exc:
             reason = exc.problems[0].message if isinstance(exc, UnionkitError) else str(exc)
             self.warning = (
                 f"is not a build record unionkit wrote ({reason}): ignored, so every document"
                 " is built again"
             )
-            self.entries = {}
+            self.entries, self.outputs = {}, {}
+
+    def record(self, stem: Path, document: Path, data: Path | None, written: list[Path]) -> None:
+        """Remember the files written for `stem`, from which document and table: only these
+        are ever removed as left over (`build --clean`)."""
+        previous = self.outputs.get(str(stem), {})
+        same = previous.get("document") == str(document.resolve())
+        files = set(previous.get("files", [])) if same else set()
+        self.outputs[str(stem)] = {
+            "document": str(document.resolve()),
+            "data": str(data.resolve()) if data else "",
+            "files": sorted(files | {path.name for path in written}),
+        }
 
     def save(self) -> None:
         """Write the record (never through a link, never over a folder or a device)."""
@@ -126,8 +143,26 @@ class BuildCache:
             stem: {"inputs": built.inputs, "outputs": built.outputs}
             for stem, built in sorted(self.entries.items())
         }
-        text = json.dumps({"unionkit": 2, "entries": entries}, indent=0, sort_keys=True)
+        state = {"unionkit": 2, "entries": entries, "outputs": self.outputs}
+        text = json.dumps(state, indent=0, sort_keys=True)
         write_atomically(self.file, text.encode("utf-8"))
+
+
+def _outputs(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Which files each build wrote, from a parsed record (checked: only names of files)."""
+    outputs = data.get("outputs", {})
+    if not isinstance(outputs, dict):
+        raise ValueError("its outputs are not in unionkit's shape")
+    for stem, record in outputs.items():
+        if not (
+            isinstance(record, dict)
+            and isinstance(record.get("document"), str)
+            and isinstance(record.get("data"), str)
+            and isinstance(record.get("files"), list)
+            and all(isinstance(name, str) and "/" not in name for name in record["files"])
+        ):
+            raise ValueError(f"its files for {stem[:80]!r} are not in unionkit's shape")
+    return outputs
 
 
 def _entries(data: object) -> dict[str, Built]:

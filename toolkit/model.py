@@ -21,23 +21,37 @@ from pydantic import (
 LANGUAGES = ("en", "ru", "kk", "uk", "fr")
 Language = Literal["en", "ru", "kk", "uk", "fr"]
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _WEB = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
+class WrittenDate(date):
+    """A date read from text that could be read two ways (01/06/2024), remembering what was
+    written and how it was read, so the reading can be said."""
+
+    written: str = ""
+    how: str = ""
+
+
 def _iso_date(value: Any) -> Any:
+    """A date as people type it: 2024-06-01, 01/06/2024 (day first, as every language
+    unionkit prints writes it), 1.6.2024 or 1 June 2024."""
+    from toolkit.dates import DateError, parse_date
+
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+    if not isinstance(value, str):
         raise ValueError("write the date as YYYY-MM-DD, for example 2026-12-16")
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(
-            f"{value.strip()} is not a real date: check the day and month (YYYY-MM-DD)"
-        ) from None
+        reading = parse_date(value)
+    except DateError as exc:
+        raise ValueError(str(exc)) from None
+    if not reading.how:
+        return reading.value
+    written = WrittenDate(reading.value.year, reading.value.month, reading.value.day)
+    written.written, written.how = reading.written, reading.how
+    return written
 
 
 def _colour(value: str) -> str:

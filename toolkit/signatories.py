@@ -1,72 +1,454 @@
-"""Signatory lists: read from files, merge duplicates, group, sort, count and export."""
+"""Signatory lists: read from the files forms and spreadsheets export (columns recognised or named
+by hand), merge duplicates, apply consent, group, sort, count and export."""
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
+from toolkit.consent import (
+    BLANK,
+    Answer,
+    Policy,
+    decide,
+    initials,
+    normal_answer,
+    read_answer,
+    read_organisation_answer,
+)
+from toolkit.dates import column_order, parse_datetime
 from toolkit.errors import InputError, Problem
-from toolkit.tables import Row, read_table, tidy_cell
+from toolkit.names import PRINTED_HONORIFICS, is_honorific, plain, sort_name
+from toolkit.tables import ColumnMap, RawTable, find_header, header_key, read_raw, tidy_cell
 
 FIELDS = ("name", "role", "organisation", "group", "email")
-# Column names people use, best first: when two columns claim a field, the earlier name wins.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("full name", "fullname", "signatory", "signatory name", "фио", "nom complet"),
-    "first_name": ("first name", "firstname", "given name", "forename", "first", "имя", "prénom"),
+# Everything a column of a signatories file may hold (`columns:` names these).
+COLUMN_FIELDS = (
+    "name",
+    "first_name",
+    "last_name",
+    "title",
+    "role",
+    "organisation",
+    "group",
+    "email",
+    "consent",
+    "organisation_consent",
+    "timestamp",
+    "source",
+)
+# The cleaned list `unionkit signatories -o` writes; a file with exactly this header is
+# unionkit's own, and its protective apostrophes are taken off again when it is read.
+EXPORT_COLUMNS = (
+    "name",
+    "surname",
+    "title",
+    "role",
+    "organisation",
+    "group",
+    "email",
+    "consent",
+    "timestamp",
+    "source",
+)
+SORTS = ("as-given", "surname", "name", "organisation")
+_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
+_NAME_WITH_EMAIL = re.compile(r"^(.*?)\s*<\s*(\S+@\S+)\s*>\s*$")
+# Letters after a name that do not make a different person.
+_POST_NOMINALS = frozenset("mp mep msp ms am mla obe cbe mbe kc qc phd".split())
+# A spreadsheet runs a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What forms put in a Name or Email column when the person did not sign in (Microsoft Forms).
+_NOBODY = frozenset({"anonymous", "anonyme", "аноним", "анонім"})
+
+# -- recognising columns -------------------------------------------------------------------
+# Exact headers (compared by `header_key`), best first: when two columns claim a field, the
+# better-named one wins ("Full name" over Microsoft Forms' account "Name").
+_EXACT: dict[str, tuple[str, ...]] = {
+    "name": (
+        "full name",
+        "name as it should appear",
+        "name as you d like it to appear",
+        "name as you would like it to appear",
+        "name as it should be printed",
+        "signatory name",
+        "signatory",
+        "print name",
+        "fullname",
+        "nom complet",
+        "nom et prénom",
+        "name",
+        "display name",
+        "contact name",
+        "имя и фамилия",
+        "ім я та прізвище",
+        "аты жөні",
+    ),
+    "first_name": (
+        "first name",
+        "firstname",
+        "first",
+        "given name",
+        "given names",
+        "forename",
+        "forenames",
+        "fname",
+        "имя",
+        "ім я",
+        "імя",
+        "аты",
+        "prénom",
+        "prenom",
+    ),
     "last_name": (
         "last name",
         "lastname",
+        "last",
         "surname",
         "family name",
-        "last",
+        "lname",
         "фамилия",
+        "прізвище",
+        "тегі",
         "nom de famille",
         "nom",
     ),
+    "title": ("title", "salutation", "honorific", "prefix", "civilité", "обращение"),
     "role": (
-        "position",
+        "role",
         "job title",
+        "position",
+        "role in union",
+        "union role",
+        "position in union",
         "role position",
         "job",
+        "post",
+        "occupation",
         "должность",
+        "посада",
+        "лауазымы",
         "fonction",
-        "title",
+        "poste",
     ),
     "organisation": (
+        "organisation",
         "organization",
+        "organisation union branch",
+        "union or organisation",
+        "union or organization",
+        "organisation or union",
         "organisation name",
         "organization name",
-        "org",
+        "trade union",
         "union",
         "union branch",
-        "organisation union",
         "branch",
+        "org",
+        "employer",
+        "company",
+        "affiliation",
         "организация",
+        "профсоюз",
+        "організація",
+        "профспілка",
+        "ұйым",
+        "кәсіподақ",
         "syndicat",
+        "organisme",
     ),
-    "group": ("category", "type", "section", "группа", "catégorie"),
-    "email": ("e-mail", "email address", "e-mail address", "mail", "почта", "courriel"),
+    "group": (
+        "group",
+        "category",
+        "type",
+        "section",
+        "группа",
+        "категория",
+        "група",
+        "категорія",
+        "топ",
+        "санат",
+        "catégorie",
+        "groupe",
+    ),
+    "email": (
+        "email",
+        "email address",
+        "e mail",
+        "e mail address",
+        "mail",
+        "почта",
+        "электронная почта",
+        "пошта",
+        "електронна пошта",
+        "электрондық пошта",
+        "courriel",
+        "adresse e mail",
+    ),
+    # When the answer was given: the latest answer wins. Best first (Microsoft Forms' end time
+    # over its start time; Mailchimp's last change over its first opt-in).
+    "timestamp": (
+        "timestamp",
+        "submitted at",
+        "submit date utc",
+        "submit date",
+        "date submitted",
+        "completion time",
+        "created date",
+        "created at",
+        "signed at",
+        "date signed",
+        "last changed",
+        "confirm time",
+        "optin time",
+        "start time",
+        "start date utc",
+        "отметка времени",
+        "позначка часу",
+        "horodateur",
+    ),
+    "source": ("source",),
 }
-_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
-_NAME_WITH_EMAIL = re.compile(r"^(.*?)\s*<\s*(\S+@\S+)\s*>\s*$")
-# Titles and letters after a name that do not make a different person.
-_HONORIFICS = frozenset(
-    "dr mr mrs ms miss mx prof professor cllr councillor rev sir dame lord lady".split()
+# Headers that mean the name is written surname first (ФИО: фамилия, имя, отчество).
+_SURNAME_FIRST = frozenset(
+    header_key(h)
+    for h in (
+        "ФИО",
+        "Ф.И.О.",
+        "ПІБ",
+        "П.І.Б.",
+        "Фамилия Имя Отчество",
+        "Фамилия, имя",
+        "Прізвище, ім'я",
+        "Прізвище ім'я по батькові",
+        "Тегі, аты",
+        "Тегі аты-жөні",
+        "Surname, first name",
+        "Surname first name",
+        "Last name, first name",
+        "Nom Prénom",
+    )
 )
-_POST_NOMINALS = frozenset("mp mep msp ms am mla obe cbe mbe kc qc phd".split())
-SORTS = ("as-given", "surname", "name", "organisation")
-# A spreadsheet runs a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_RANK: dict[str, tuple[str, int]] = {}
+for _field, _names in _EXACT.items():
+    for _index, _alias in enumerate(_names):
+        _RANK.setdefault(header_key(_alias), (_field, 100 - _index))
+
+# Words (starts of words) that give a question away when its header is not a known one.
+_MAILING = ("newsletter", "subscri", "updates", "mailing", "marketing", "sms", "keep me")
+_EMAIL_WORDS = ("email", "e mail", "почт", "пошт", "courriel")
+_PUBLISH = (
+    "publish",
+    "publication",
+    "public",
+    "consent",
+    "опубликова",
+    "публикова",
+    "публику",
+    "опублікува",
+    "публікува",
+    "оприлюдн",
+    "жариял",
+    "publier",
+    "согласи",
+    "згод",
+    "келісім",
+    "consentement",
+)
+# Details that identify or locate a person: never printed, even when the header also says
+# "union" ("Union membership number").
+_PRIVATE_WORDS = frozenset({"no", "id", "ni", "dob", "nin"})
+_PRIVATE = (
+    "number",
+    "membership",
+    "phone",
+    "mobile",
+    "postcode",
+    "post code",
+    "zip",
+    "address",
+    "date of birth",
+    "payroll",
+    "номер",
+    "телефон",
+    "адрес",
+)
+_ANONYMOUS = ("anonym", "аноним", "анонім", "hide my", "keep my name private")
+_NAME_WORDS = ("name", "имя", "ім я", "фамили", "прізвищ", "аты", "nom")
+_ORGANISATION_WORDS = (
+    "organi",
+    "union",
+    "branch",
+    "employer",
+    "workplace",
+    "affiliation",
+    "company",
+    "организац",
+    "профсоюз",
+    "організац",
+    "профспілк",
+    "ұйым",
+    "кәсіподақ",
+    "syndicat",
+)
+_ROLE_WORDS = ("role", "position", "job", "должност", "посад", "fonction", "лауазым")
+_GROUP_WORDS = ("category", "group", "категор", "групп", "груп", "catégor")
+_TITLE_WORDS = ("title", "salutation", "honorific")
+_TIME_WORDS = ("timestamp", "submitted", "submit date", "completion")
 
 
+def _has(key: str, words: tuple[str, ...]) -> bool:
+    """Whether a header key has a word starting with one of `words` (or the phrase)."""
+    padded = f" {key}"
+    return any(f" {word}" in padded for word in words)
+
+
+def classify_header(header: str) -> tuple[str | None, int, str]:
+    """The field a column's header suggests, how sure (higher is surer) and, for a column
+    left out on purpose, why ("a mailing-list opt-in, not consent to publish")."""
+    key = header_key(header)
+    if not key:
+        return None, 0, ""
+    if key in _SURNAME_FIRST:
+        return "name", 100, ""
+    if key in _RANK:
+        name, rank = _RANK[key]
+        return name, rank, ""
+    if key.startswith(("full name", "name as", "signatory name")):
+        return "name", 95, ""  # "Full name (as it should appear)": the form's own question
+    if _has(key, _MAILING) and not _has(key, _PUBLISH):
+        return None, 0, "a mailing-list opt-in, not consent to publish"
+    if _has(key, _EMAIL_WORDS) and not _has(key, _NAME_WORDS):
+        return "email", 20, ""
+    private = _has(key, _PRIVATE) or bool(_PRIVATE_WORDS & set(key.split()))
+    if private and not _has(key, _PUBLISH):
+        return None, 0, "personal details, never printed"
+    if _has(key, _ANONYMOUS):
+        return "consent_inverted", 30, ""
+    if _has(key, _PUBLISH) or ("use" in key.split() and _has(key, _NAME_WORDS)):
+        if _has(key, _ORGANISATION_WORDS) and not _has(key, _NAME_WORDS):
+            return "organisation_consent", 30, ""
+        return "consent", 30, ""
+    if _has(key, _TIME_WORDS):
+        return "timestamp", 10, ""
+    if _has(key, _ROLE_WORDS):
+        return "role", 20, ""
+    if _has(key, _ORGANISATION_WORDS):
+        return "organisation", 20, ""
+    if _has(key, _GROUP_WORDS):
+        return "group", 10, ""
+    if _has(key, _TITLE_WORDS):
+        return "title", 10, ""
+    if _has(key, _NAME_WORDS):
+        return "name", 10, ""
+    return None, 0, ""
+
+
+# Fields where a second column is worth a warning when it is left out.
+_IMPORTANT = frozenset({"role", "consent", "organisation_consent", "group"})
+
+
+def map_signatory_columns(
+    table: RawTable, by_hand: Mapping[str, str] | None = None, where: str = "columns"
+) -> tuple[ColumnMap, list[Problem]]:
+    """Which column holds which field, with warnings for columns that look important but
+    were left out. `by_hand` ({field: header}) wins over recognition; a header it names that
+    the file lacks is an error."""
+    header = table.header
+    fields: list[str | None] = [None] * len(header)
+    scores = [0] * len(header)
+    reasons: dict[int, str] = {}
+    warnings: list[Problem] = []
+    hand: set[int] = set()
+    for name, wanted in (by_hand or {}).items():
+        if name not in COLUMN_FIELDS:
+            close = difflib.get_close_matches(name, COLUMN_FIELDS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise InputError(
+                f"{name!r} is not a signatory field: {hint}choose from {', '.join(COLUMN_FIELDS)}",
+                file=table.file,
+                line=table.header_line,
+                field=f"{where}.{name}",
+            )
+        position = find_header(header, wanted)
+        if position is None:
+            close = difflib.get_close_matches(wanted, header, n=1, cutoff=0.5)
+            hint = f'did you mean "{close[0]}"? ' if close else ""
+            raise InputError(
+                f'no column "{wanted}" in the first line: {hint}it has '
+                + ", ".join(f'"{h}"' for h in header if h),
+                file=table.file,
+                line=table.header_line,
+                field=f"{where}.{name}",
+            )
+        fields[position], scores[position] = name, 1000
+        hand.add(position)
+    claimed = {fields[i] for i in hand}
+    for position, text in enumerate(header):
+        if position in hand:
+            continue
+        found, score, reason = classify_header(text)
+        if found == "title" and not _mostly_honorifics(table.column(position)):
+            found = "role"  # a "Title" column holding job titles
+        if found in ("name", "email") and _only_nobody(table.column(position)):
+            # Microsoft Forms' account columns on a form filled in without signing in.
+            found, reason = None, 'only "anonymous" in it'
+        if found in claimed:
+            reasons[position] = f"{found} set by hand"
+            continue
+        fields[position], scores[position] = found, score
+        if reason:
+            reasons[position] = reason
+    # One column per field (the best named; organisation may come from several, joined).
+    for name in {f for f in fields if f and f != "organisation"}:
+        positions = [i for i, f in enumerate(fields) if f == name]
+        best = max(positions, key=lambda i: (scores[i], -i))
+        for position in positions:
+            if position == best:
+                continue
+            fields[position] = None
+            reasons[position] = f'{_label(name)} comes from "{header[best]}"'
+            if name in _IMPORTANT:
+                warnings.append(
+                    Problem(
+                        table.file,
+                        table.header_line,
+                        "columns",
+                        f'column "{header[position]}" ignored: {_label(name)} comes from'
+                        f' "{header[best]}"; name the column you mean with'
+                        f' `columns: {{{name}: "..."}}`',
+                        warning=True,
+                    )
+                )
+    return ColumnMap(header, fields, reasons, hand), warnings
+
+
+def _label(name: str) -> str:
+    return "consent" if name == "consent_inverted" else name
+
+
+def _only_nobody(values: list[str]) -> bool:
+    filled = [v for v in values if v]
+    return bool(filled) and all(v.casefold() in _NOBODY for v in filled)
+
+
+def _mostly_honorifics(values: list[str]) -> bool:
+    filled = [v for v in values if v]
+    return not filled or sum(is_honorific(v) for v in filled) * 2 >= len(filled)
+
+
+# -- people ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Signatory:
-    """One person (or body) who signed, and where they were first read."""
+    """One person (or body) who signed, where they were first read, and their answer to
+    "May we publish your name?"."""
 
     name: str
     role: str = ""
@@ -75,43 +457,82 @@ class Signatory:
     email: str = ""
     file: Path | None = None
     line: int | None = None
+    title: str = ""
+    """An honorific (Dr, Cllr, Mr): Dr, Prof, Cllr, Rev and the like print before the name."""
+    surname: str = ""
+    """From a surname column: what the list is sorted by."""
+    surname_first: bool = False
+    """The name is written surname first (a ФИО column; a Russian, Ukrainian or Kazakh list)."""
+    answer: Answer = BLANK
+    policy: Policy = "assumed"
+    """What a blank answer means for this person (`consent:` of the letter or its file)."""
+    timestamp: datetime | None = None
+    source: str = ""
+    """Where a cleaned list says the row first came from (file:line)."""
+    order: int = 0
+    """Position in the order read (files in turn, rows in order): "later" without a time."""
 
     @property
     def place(self) -> str:
         return f"{self.file}:{self.line}" if self.file else "the letter"
 
+    @property
+    def printed_name(self) -> str:
+        """The name with an honorific worth printing (Dr Helen Marsh), never Mr or Ms."""
+        title = self.title.strip()
+        if (
+            title
+            and plain(title) in PRINTED_HONORIFICS
+            and plain(self.name).split()[:1] != [plain(title)]
+        ):
+            return f"{title} {self.name}"
+        return self.name
+
+
+@dataclass
+class SignatoryFile:
+    """What one file gave: its rows as signatories, how its columns were read, warnings."""
+
+    file: Path
+    people: list[Signatory]
+    mapping: ColumnMap
+    warnings: list[Problem]
+    has_consent: bool
+    policy: Policy
+    header_line: int = 1
+
 
 @dataclass
 class MergeReport:
-    """What merging did: rows read, kept, merged (with their lines) and skipped."""
+    """What merging did: rows read, kept, merged (with their lines) and skipped; which later
+    answers replaced earlier ones."""
 
     rows_read: int = 0
     kept: list[Signatory] = field(default_factory=list)
     merged: list[tuple[Signatory, Signatory]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-
     skipped: int = 0
-
-
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def _plain(text: str) -> str:
-    """Lower case without accents or punctuation, for comparing and sorting names."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", bare).split())
+    answers_changed: list[tuple[Signatory, Signatory]] = field(default_factory=list)
+    """(the row whose answer lost, the row whose later answer counts) when they differ."""
+    files: list[SignatoryFile] = field(default_factory=list)
+    publication: Publication = field(default_factory=lambda: Publication())
+    """Who of those kept may be printed, and how many were held back."""
 
 
 def name_key(name: str) -> str:
     """Who a name means: "Dr. Helen  Marsh MP" and "helen marsh" are the same person."""
-    words = _plain(name).split()
-    while words and words[0] in _HONORIFICS:
+    from toolkit.names import HONORIFICS
+
+    words = plain(name).split()
+    while words and words[0] in HONORIFICS:
         words.pop(0)
     while len(words) > 1 and words[-1] in _POST_NOMINALS:
         words.pop()
     return " ".join(words)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def clean_email(value: str) -> str:
@@ -123,61 +544,190 @@ def clean_email(value: str) -> str:
     return value if _EMAIL.fullmatch(value) else ""
 
 
-def from_rows(rows: Iterable[Row]) -> tuple[list[Signatory], list[Problem]]:
-    """Signatories from table rows (columns already named), and warnings about what was
-    changed so that no email address can reach a printed line."""
-    people: list[Signatory] = []
-    warnings: list[Problem] = []
-    for row in rows:
-        cells = dict(row.cells)
+def unprotect(value: str) -> str:
+    """A cell of unionkit's own cleaned list without the apostrophe `formula_safe` put
+    before it (only there: elsewhere an apostrophe is what the person typed)."""
+    if value.startswith("'") and value[1:2] and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
 
-        def warn(field: str, message: str, row: Row = row) -> None:
-            warnings.append(Problem(row.file, row.line, field, message, warning=True))
 
-        name = cells.get("name", "") or " ".join(
-            part for part in (cells.get("first_name", ""), cells.get("last_name", "")) if part
+def read_signatories(
+    path: Path,
+    columns: Mapping[str, str] | None = None,
+    *,
+    consent: Policy | None = None,
+    surname_first: bool = False,
+    first: int = 0,
+) -> SignatoryFile:
+    """Every row of a CSV, TSV or YAML signatory file as signatories, unmerged, with how its
+    columns were read and warnings. `consent` is what a blank answer means (default:
+    `required` when the file has a consent column, else `assumed`); `first` numbers the
+    rows after those of files read before it."""
+    table = read_raw(path)
+    own = tuple(table.header) == EXPORT_COLUMNS
+    mapping, warnings = map_signatory_columns(table, columns)
+    fields = mapping.fields
+    if not any(fields):
+        raise InputError(
+            f"no known column in the first line ({len(table.header)} columns, none of them"
+            " recognised): name the columns Name, Role, Organisation, Group, Email",
+            file=path,
+            line=table.header_line,
         )
-        email = cells.get("email", "")
-        if match := _NAME_WITH_EMAIL.match(name):
-            name, email = match[1], email or match[2]
-        if _EMAIL.fullmatch(name.strip("<> ")):
-            warn("name", "the name is an email address; row skipped (emails are never printed)")
-            continue
-        for column in ("role", "organisation", "group"):
-            if _EMAIL.search(cells.get(column, "")):
-                cells[column] = " ".join(_EMAIL.sub(" ", cells[column]).split()).strip(" ,;")
-                warn(column, "an email address was removed from it: emails are never printed")
-        cleaned = clean_email(email)
-        if email and not cleaned:
-            warn("email", f"{email!r} is not an email address: not used to merge duplicates")
-        people.append(
-            Signatory(
-                name=name,
-                role=cells.get("role", ""),
-                organisation=cells.get("organisation", ""),
-                group=cells.get("group", ""),
-                email=cleaned,
-                file=row.file,
-                line=row.line,
-            )
-        )
-    return people, warnings
-
-
-def read_signatories(path: Path) -> tuple[list[Signatory], list[Problem]]:
-    """Every row of a CSV, TSV or YAML signatory file, unmerged, with warnings."""
-    table = read_table(path, ALIASES)
-    if not table.fields & {"name", "first_name", "last_name"}:
+    if not {"name", "first_name", "last_name"} & set(fields):
         raise InputError(
             "no name column: the first line should name a Name (or First name and Last name)"
-            " column",
+            ' column, or say which column it is with `columns: {name: "..."}`'
+            + (f" (columns read: {mapping.describe()})" if any(fields) else ""),
             file=path,
-            line=1,
+            line=table.header_line,
             field="name",
         )
-    return from_rows(table.rows)
+    has_consent = bool({"consent", "consent_inverted"} & set(fields))
+    policy: Policy = consent or ("required" if has_consent else "assumed")
+    if not has_consent and consent is None:
+        warnings.append(
+            Problem(
+                path,
+                table.header_line,
+                "consent",
+                "no column says whether people agreed to their names being published,"
+                ' so every name is printed; add one ("Can we publish your name?") or, for a'
+                " list signed under a printed notice, write `consent: assumed` in the letter",
+                warning=True,
+            )
+        )
+    name_position = fields.index("name") if "name" in fields else None
+    file_surname_first = surname_first or (
+        name_position is not None and header_key(table.header[name_position]) in _SURNAME_FIRST
+    )
+    times = fields.index("timestamp") if "timestamp" in fields else None
+    order = column_order(table.column(times))[0] if times is not None else None
+    people: list[Signatory] = []
+    for index, (line, record) in enumerate(table.records):
+        cells: dict[str, list[str]] = {}
+        for position, name in enumerate(fields):
+            if name is None or position >= len(record) or not record[position]:
+                continue
+            value = unprotect(record[position]) if own else record[position]
+            cells.setdefault(name, []).append(value)
+
+        def cell(name: str, cells: dict[str, list[str]] = cells) -> str:
+            values = cells.get(name, [])
+            return values[0] if values else ""
+
+        person = _person(path, line, cells, cell, warnings)
+        if person is None:
+            continue
+        answer = BLANK
+        if "consent" in cells:
+            answer = read_answer(cell("consent"))
+        elif "consent_inverted" in cells:
+            answer = _inverted(read_answer(cell("consent_inverted")))
+        if "organisation_consent" in cells and answer.publish in ("yes", "initials"):
+            allowed = read_organisation_answer(cell("organisation_consent")).publish == "yes"
+            answer = replace(answer, organisation=answer.organisation and allowed)
+        if answer.publish == "unclear":
+            warnings.append(
+                Problem(
+                    path,
+                    line,
+                    "consent",
+                    f"the answer {cell('consent') or cell('consent_inverted')!r} says"
+                    " neither yes nor no: the name is held back; change the answer in the file"
+                    " if the person agreed",
+                    warning=True,
+                )
+            )
+        people.append(
+            replace(
+                person,
+                answer=answer,
+                policy=policy,
+                surname_first=file_surname_first,
+                timestamp=parse_datetime(cell("timestamp"), order) if times is not None else None,
+                source=cell("source") if own else "",
+                order=first + index,
+            )
+        )
+    return SignatoryFile(path, people, mapping, warnings, has_consent, policy, table.header_line)
 
 
+def _inverted(answer: Answer) -> Answer:
+    """An answer to "Sign anonymously?": yes means no, no means yes."""
+    if answer.publish == "yes":
+        return Answer("no")
+    if answer.publish == "no":
+        return Answer("yes")
+    return answer
+
+
+def _person(
+    path: Path,
+    line: int,
+    cells: dict[str, list[str]],
+    cell: Callable[[str], str],
+    warnings: list[Problem],
+) -> Signatory | None:
+    """A row's person, cleaned so that no email can reach a printed line (None: skipped)."""
+
+    def warn(name: str, message: str) -> None:
+        warnings.append(Problem(path, line, name, message, warning=True))
+
+    name = cell("name")
+    if name.casefold() in _NOBODY:
+        name = ""
+    if not name:
+        name = " ".join(part for part in (cell("first_name"), cell("last_name")) if part)
+    email = cell("email")
+    if email.casefold() in _NOBODY:
+        email = ""
+    if match := _NAME_WITH_EMAIL.match(name):
+        name, email = match[1], email or match[2]
+    if _EMAIL.fullmatch(name.strip("<> ")):
+        warn("name", "the name is an email address; row skipped (emails are never printed)")
+        return None
+    parts: dict[str, str] = {}
+    for column in ("role", "organisation", "group", "title"):
+        # Several organisation columns (Branch, Union) print together: "Leeds branch, Unite".
+        values = list(dict.fromkeys(cells.get(column, [])))
+        value = ", ".join(values) if column == "organisation" else (values[0] if values else "")
+        if _EMAIL.search(value):
+            value = " ".join(_EMAIL.sub(" ", value).split()).strip(" ,;")
+            warn(column, "an email address was removed from it: emails are never printed")
+        parts[column] = value
+    cleaned = clean_email(email)
+    if email and not cleaned:
+        warn("email", f"{email!r} is not an email address: not used to merge duplicates")
+    return Signatory(
+        name=name,
+        role=parts["role"],
+        organisation=parts["organisation"],
+        group=parts["group"],
+        email=cleaned,
+        file=path,
+        line=line,
+        title=parts["title"] if is_honorific(parts["title"]) else "",
+        surname=cell("last_name"),
+    )
+
+
+def tidy(person: Signatory) -> Signatory:
+    """A signatory typed into the letter YAML (or sent by a form), tidied like a row read
+    from a file."""
+    return replace(
+        person,
+        name=tidy_cell(person.name),
+        role=tidy_cell(person.role),
+        organisation=tidy_cell(person.organisation),
+        group=tidy_cell(person.group),
+        email=clean_email(tidy_cell(person.email)),
+        title=tidy_cell(person.title),
+    )
+
+
+# -- merging -----------------------------------------------------------------------------------
 def _casing_rank(name: str) -> int:
     """Properly cased beats all lower case beats ALL CAPITALS."""
     if name.isupper():
@@ -192,10 +742,37 @@ def _better_name(kept: str, other: str) -> str:
     return other if other and _casing_rank(other) > _casing_rank(kept) else kept
 
 
+def _later(first: Signatory, second: Signatory) -> bool:
+    """Whether `second` answered after `first`: by their times when both have one, else by
+    the order they were read in."""
+    first_time, second_time = first.timestamp, second.timestamp
+    if first_time is not None and second_time is not None and first_time != second_time:
+        return second_time > first_time
+    return second.order > first.order
+
+
+def _combined_answer(
+    kept: Signatory, person: Signatory, report: MergeReport
+) -> tuple[Answer, datetime | None, int]:
+    """The answer that counts after merging two rows: the latest one given (a blank is no
+    answer). Both rows' files say what a blank means; the stricter rule holds."""
+    if not person.answer.given:
+        return kept.answer, kept.timestamp, kept.order
+    if not kept.answer.given or _later(kept, person):
+        if kept.answer.given and kept.answer != person.answer:
+            report.answers_changed.append((kept, person))
+        return person.answer, person.timestamp, person.order
+    if kept.answer != person.answer:
+        report.answers_changed.append((person, kept))
+    return kept.answer, kept.timestamp, kept.order
+
+
 def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
     """One entry per person: same email, or (without one) same name and organisation.
 
-    The first appearance keeps its place; blanks are filled from later duplicates.
+    The first appearance keeps its place; blanks are filled from later duplicates; the
+    latest answer to "May we publish your name?" wins (by the time it was given where the
+    file says, else by the order the rows were read in).
     """
     report = MergeReport()
     by_email: dict[str, int] = {}
@@ -218,13 +795,14 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
         key = (name_key(person.name), _key(person.organisation))
         index = by_email.get(person.email) if person.email else None
         if index is not None and name_key(report.kept[index].name) != key[0]:
+            other = report.kept[index]
             report.warnings.append(
                 Problem(
                     person.file or "",
                     person.line,
                     "email",
-                    f"same email as {report.kept[index].place} ({report.kept[index].name}) but"
-                    f" another name ({person.name}): merged as one person; check them",
+                    f"same email as {other.place} ({_who(other)}) but another name"
+                    f" ({_who(person)}): merged as one person; check them",
                     warning=True,
                 )
             )
@@ -240,6 +818,7 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
             report.kept.append(person)
             continue
         kept = report.kept[index]
+        answer, timestamp, order = _combined_answer(kept, person, report)
         merged = replace(
             kept,
             name=_better_name(kept.name, person.name),
@@ -247,6 +826,12 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
             organisation=kept.organisation or person.organisation,
             group=kept.group or person.group,
             email=kept.email or person.email,
+            title=kept.title or person.title,
+            surname=kept.surname or person.surname,
+            answer=answer,
+            timestamp=timestamp,
+            order=order,
+            policy="required" if "required" in (kept.policy, person.policy) else "assumed",
         )
         report.kept[index] = merged
         report.merged.append((kept, person))
@@ -256,25 +841,87 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
     return report
 
 
-def _surname(name: str) -> str:
-    parts = name_key(name).split()
-    return parts[-1] if parts else ""
+def _who(person: Signatory) -> str:
+    """A person's name for a message, unless they may not be named: then only that."""
+    return person.name if may_be_named(person) else "name held back"
 
 
-def sort_key(sort: str) -> Callable[[Signatory], tuple[str, str]] | None:
-    """The key function for `sort:` (accents and titles ignored); `as-given` keeps the order
-    of appearance."""
+def may_be_named(person: Signatory) -> bool:
+    """Whether a person's full name may appear anywhere outside their own file."""
+    return decide(person.answer, person.policy)[0] == "full"
+
+
+# -- consent -----------------------------------------------------------------------------------
+@dataclass
+class Publication:
+    """Who may be printed (as they will print) and how many were held back, by reason."""
+
+    printed: list[Signatory] = field(default_factory=list)
+    held: Counter[str] = field(default_factory=Counter)
+    as_initials: int = 0
+
+    @property
+    def held_total(self) -> int:
+        return sum(self.held.values())
+
+    def held_text(self) -> str:
+        """How many were held back and why ("4 held back: 3 said no, 1 no answer"), or ""."""
+        if not self.held:
+            return ""
+        order = ("said no", "unclear answer", "no answer")
+        reasons = ", ".join(
+            f"{self.held[reason]} {reason}" for reason in order if self.held[reason]
+        )
+        return f"{self.held_total} held back: {reasons}"
+
+
+def publish(people: Iterable[Signatory]) -> Publication:
+    """Apply each person's answer: full names for a yes (or a blank where consent is
+    assumed); initials (with the organisation only if they allowed it, and no role, which
+    would name them) for "initials only"; nothing at all for a no, an unclear answer, or a
+    blank where consent is required."""
+    result = Publication()
+    for person in people:
+        decision, reason = decide(person.answer, person.policy)
+        if decision == "held":
+            result.held[reason] += 1
+            continue
+        if decision == "initials":
+            result.as_initials += 1
+            person = replace(
+                person,
+                name=initials(person.name),
+                title="",
+                surname=initials(person.surname),
+                role="",
+                organisation=person.organisation if person.answer.organisation else "",
+            )
+        elif not person.answer.organisation:
+            person = replace(person, organisation="")
+        result.printed.append(person)
+    return result
+
+
+# -- order -------------------------------------------------------------------------------------
+def sort_key(
+    sort: str, *, surname_first: bool = False
+) -> Callable[[Signatory], tuple[str, ...]] | None:
+    """The key function for `sort:` (accents, titles and lower-case particles ignored);
+    `as-given` keeps the order of appearance. `surname_first`: the list's language writes
+    names surname first (ru, uk, kk)."""
     if sort == "surname":
-        return lambda s: (_surname(s.name), name_key(s.name))
+        return lambda s: sort_name(
+            s.name, surname=s.surname, surname_first=s.surname_first or surname_first
+        )
     if sort == "name":
         return lambda s: (name_key(s.name), "")
     if sort == "organisation":
-        return lambda s: (_plain(s.organisation), name_key(s.name))
+        return lambda s: (plain(s.organisation), name_key(s.name))
     return None
 
 
 def group_signatories(
-    signatories: list[Signatory], order: list[str], sort: str
+    signatories: list[Signatory], order: list[str], sort: str, *, surname_first: bool = False
 ) -> list[tuple[str, list[Signatory]]]:
     """(heading, people) pairs: groups in `order`, then in order of first appearance;
     people without a group come last under an empty heading."""
@@ -287,7 +934,7 @@ def group_signatories(
         groups.setdefault(heading, []).append(person)
     if "" in groups:
         groups[""] = groups.pop("")  # the ungrouped go last
-    key = sort_key(sort)
+    key = sort_key(sort, surname_first=surname_first)
     result = []
     for heading, people in groups.items():
         if key is not None:
@@ -297,28 +944,126 @@ def group_signatories(
     return result
 
 
+# -- export ------------------------------------------------------------------------------------
 def formula_safe(value: str) -> str:
     """A cell a spreadsheet will show as text, never run as a formula."""
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def to_csv(signatories: Iterable[Signatory]) -> bytes:
-    """The merged list as UTF-8 CSV (with BOM, so Excel reads the accents), formula-safe."""
+    """The printable list as UTF-8 CSV (with BOM, so Excel reads the accents), formula-safe:
+    only people who may be published, as they will print (initials where asked), with their
+    answer, when they gave it and where they came from. Nobody held back is ever written."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    for person in signatories:
-        writer.writerow([formula_safe(getattr(person, name)) for name in FIELDS])
+    writer.writerow(EXPORT_COLUMNS)
+    publication = publish(signatories)
+    for person in publication.printed:
+        values = {
+            "name": person.name,
+            "surname": person.surname,
+            "title": person.title,
+            "role": person.role,
+            "organisation": person.organisation,
+            "group": person.group,
+            "email": person.email,
+            # A blank where consent was assumed is written as such, so reading it back
+            # (a file with a consent column: blanks mean no) prints the same people.
+            "consent": normal_answer(person.answer) or "yes (assumed)",
+            "timestamp": person.timestamp.isoformat(sep=" ") if person.timestamp else "",
+            "source": person.source or person.place,
+        }
+        writer.writerow([formula_safe(values[name]) for name in EXPORT_COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def tidy(person: Signatory) -> Signatory:
-    """A signatory typed into the letter YAML, tidied like a row read from a file."""
-    return replace(
-        person,
-        name=tidy_cell(person.name),
-        role=tidy_cell(person.role),
-        organisation=tidy_cell(person.organisation),
-        group=tidy_cell(person.group),
-        email=tidy_cell(person.email),
-    )
+# -- reports -----------------------------------------------------------------------------------
+def read_many(
+    paths: Iterable[Path],
+    columns: Mapping[str, str] | None = None,
+    *,
+    consent: Policy | None = None,
+    surname_first: bool = False,
+) -> tuple[list[SignatoryFile], list[Problem]]:
+    """Several files read in turn as one list (rows numbered across them, so "later" holds
+    across files); the problems of files that could not be read."""
+    from toolkit.errors import UnionkitError
+
+    files: list[SignatoryFile] = []
+    problems: list[Problem] = []
+    count = 0
+    for path in paths:
+        try:
+            read = read_signatories(
+                path, columns, consent=consent, surname_first=surname_first, first=count
+            )
+        except UnionkitError as exc:
+            problems.extend(exc.problems)
+            continue
+        count += len(read.people)
+        files.append(read)
+    return files, problems
+
+
+def merge_files(files: list[SignatoryFile], extra: Iterable[Signatory] = ()) -> MergeReport:
+    """Every file's rows (and any typed into the letter) merged as one list, consent
+    applied; the files' warnings first."""
+    people = [person for read in files for person in read.people]
+    report = merge_duplicates([*extra, *people])
+    report.files = files
+    report.warnings[:0] = [w for read in files for w in read.warnings]
+    report.publication = publish(report.kept)
+    return report
+
+
+def _when(person: Signatory) -> str:
+    if person.timestamp is not None:
+        return person.timestamp.strftime("%Y-%m-%d %H:%M")
+    return "read later"
+
+
+def report_lines(report: MergeReport) -> list[str]:
+    """What reading did, per file and in total, for the coordinator: how each file's columns
+    were read, its rows, answers replaced by later ones, and how many are held back. Never
+    the name of anyone held back."""
+    lines: list[str] = []
+    for read in report.files:
+        lines.append(f"{read.file}:{read.header_line}: columns: {read.mapping.describe()}")
+        held = Counter(
+            reason
+            for person in read.people
+            for decision, reason in [decide(person.answer, person.policy)]
+            if decision == "held" and person.name
+        )
+        blanks = "blank answers held back" if read.policy == "required" else "blank answers print"
+        consent = f"; consent: {blanks}" if read.has_consent or read.policy == "required" else ""
+        held_text = Publication(held=held).held_text()
+        lines.append(
+            f"{read.file}: {len(read.people)} {'row' if len(read.people) == 1 else 'rows'} read"
+            f"{consent}{'; ' + held_text if held_text else ''}"
+        )
+    for loser, winner in report.answers_changed:
+        lines.append(
+            f"{winner.place}: consent: the later answer ({_when(winner)}) counts, not the one"
+            f" at {loser.place}"
+        )
+    return lines
+
+
+def total_text(report: MergeReport) -> str:
+    """One line: "25 signatories to print (40 rows read from 3 files, ...)"."""
+    publication = report.publication
+    files = len(report.files)
+    source = f" from {files} files" if files > 1 else ""
+    merged = len(report.merged)
+    parts = [
+        f"{report.rows_read} {'row' if report.rows_read == 1 else 'rows'} read{source},"
+        f" {merged} {'duplicate' if merged == 1 else 'duplicates'} merged,"
+        f" {report.skipped} skipped"
+    ]
+    if publication.held:
+        parts.append(publication.held_text())
+    if publication.as_initials:
+        parts.append(f"{publication.as_initials} as initials")
+    count = len(publication.printed)
+    return f"{count} {'signatory' if count == 1 else 'signatories'} ({'; '.join(parts)})"

@@ -7,7 +7,6 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,22 +21,27 @@ _DELIMITERS = (",", ";", "\t")
 
 
 @dataclass(frozen=True)
-class Table:
-    """The rows of a table and the fields its columns were found to hold."""
-
-    rows: list[Row]
-    fields: frozenset[str]
-    columns: list[str] = field(default_factory=list)
-    """The field of each column in order ("" for a column ignored)."""
-
-
-@dataclass(frozen=True)
 class Row:
     """One row of a table: its line in the file and its cells under canonical column names."""
 
     file: Path
     line: int
     cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as written: its header cells, and each row's line and cells (tidied), before
+    any column is given a meaning."""
+
+    file: Path
+    header: list[str]
+    records: list[tuple[int, list[str]]] = field(default_factory=list)
+    header_line: int = 1
+
+    def column(self, index: int) -> list[str]:
+        """Every row's cell in one column ("" where a row is short)."""
+        return [cells[index] if index < len(cells) else "" for _, cells in self.records]
 
 
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -57,26 +61,13 @@ _FILLER = frozenset(
 )
 
 
-def _header_key(text: str) -> str:
-    words = re.sub(r"[^\w]+", " ", tidy_cell(text).casefold()).split()
+def header_key(text: str) -> str:
+    """A header as compared with known names: lower case, punctuation and underscores as
+    spaces, and the words forms wrap around a question left out ("What's your email
+    address? (optional)" -> "email address")."""
+    words = re.sub(r"[\W_]+", " ", tidy_cell(text).casefold()).split()
     kept = [w for w in words if w not in _FILLER]
     return " ".join(kept or words)
-
-
-def map_columns(header: list[str], aliases: Mapping[str, tuple[str, ...]]) -> list[str | None]:
-    """The field each column holds (None: ignored). Aliases are listed best first, so when
-    two columns claim a field ("Job title" and "Title"), the better-named one wins."""
-    rank: dict[str, tuple[str, int]] = {}
-    for key, names in aliases.items():
-        for index, alias in enumerate((key, *names)):
-            rank.setdefault(_header_key(alias), (key, index))
-    claims = [rank.get(_header_key(cell)) for cell in header]
-    best: dict[str, tuple[int, int]] = {}
-    for position, claim in enumerate(claims):
-        if claim is not None and (claim[0] not in best or claim[1] < best[claim[0]][0]):
-            best[claim[0]] = (claim[1], position)
-    winners = {position: key for key, (_, position) in best.items()}
-    return [winners.get(position) for position in range(len(header))]
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -104,52 +95,47 @@ def decode(raw: bytes, path: Path) -> str:
     return str(best)
 
 
-def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]] | None = None) -> Table:
-    """Rows of a CSV, TSV or YAML list, with columns renamed to the keys of `aliases`.
+def read_raw(path: Path) -> RawTable:
+    """The header and rows of a CSV, TSV or YAML list, cells tidied, blank rows dropped.
 
-    Headers match case-insensitively, ignoring punctuation; unknown columns are dropped.
-    Without `aliases`, every column keeps the name in its header (a YAML row's nested groups
-    become dotted names, `branch: {name: x}` giving `branch.name`).
+    A YAML list's rows are groups of `name: value` lines; nested groups become dotted
+    names (`branch: {name: x}` gives the column `branch.name`).
     """
     if path.suffix.lower() in (".yaml", ".yml"):
-        return _read_yaml_rows(path, aliases)
+        return _read_yaml_rows(path)
     text = decode(read_bounded(path, MAX_TABLE_BYTES), path)
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise InputError("the file is empty: its first line should name the columns", file=path)
-    header_line = lines[0]
-    delimiter = max(_DELIMITERS, key=header_line.count)
+    delimiter = max(_DELIMITERS, key=lines[0].count)
     if path.suffix.lower() == ".tsv":
         delimiter = "\t"
     # strict: a quote left open is an error at its line, not the rest of the file in one cell.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
     try:
         header = next(reader)
         while not any(cell.strip() for cell in header):
             header = next(reader)
-        columns = (
-            map_columns(header, aliases) if aliases else [tidy_cell(c) or None for c in header]
-        )
-        rows: list[Row] = []
+        header_line = reader.line_num
+        records: list[tuple[int, list[str]]] = []
         line = reader.line_num + 1
         for record in reader:
-            if len(rows) >= MAX_ROWS:
+            if len(records) >= MAX_ROWS:
                 raise InputError(f"more than {MAX_ROWS} rows: split the file", file=path, line=line)
-            cells: dict[str, str] = {}
-            for column, value in zip(columns, record, strict=False):
-                if column is None:
-                    continue
+            for index, value in enumerate(record):
                 if len(value) > MAX_CELL:
+                    name = tidy_cell(header[index]) if index < len(header) else ""
                     raise InputError(
                         f"a cell holds {len(value)} characters, more than the {MAX_CELL}"
                         " allowed: is this the right column?",
                         file=path,
                         line=line,
-                        field=column,
+                        field=name,
                     )
-                cells[column] = tidy_cell(value)
-            if any(cells.values()):
-                rows.append(Row(path, line, cells))
+            cells = [tidy_cell(value) for value in record]
+            if any(cells):
+                records.append((line, cells))
             line = reader.line_num + 1
     except StopIteration:
         raise InputError(
@@ -161,15 +147,7 @@ def read_table(path: Path, aliases: Mapping[str, tuple[str, ...]] | None = None)
             file=path,
             line=line,
         ) from None
-    if not any(columns):
-        expected = ", ".join(aliases or ["a column"])
-        raise InputError(
-            f"no known column in the first line ({len(header)} columns, none of them"
-            f" recognised): name the columns {expected}",
-            file=path,
-            line=1,
-        )
-    return Table(rows, frozenset(c for c in columns if c), [c or "" for c in columns])
+    return RawTable(path, [tidy_cell(c) for c in header], records, header_line)
 
 
 def _flatten(item: dict[str, object], prefix: str = "") -> dict[str, object]:
@@ -183,15 +161,15 @@ def _flatten(item: dict[str, object], prefix: str = "") -> dict[str, object]:
     return flat
 
 
-def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]] | None) -> Table:
+def _read_yaml_rows(path: Path) -> RawTable:
     loaded = load_yaml(path)
     data = loaded.data
     if not isinstance(data, list):
         raise InputError("should be a list of rows, each starting with '- '", file=path, line=1)
     if len(data) > MAX_ROWS:
         raise InputError(f"more than {MAX_ROWS} rows: split the file", file=path, line=1)
-    rows = []
-    fields: set[str] = set()
+    header: list[str] = []
+    items: list[tuple[int, dict[str, str]]] = []
     for index, item in enumerate(data):
         line = loaded.line_of((index,)) or 1
         if not isinstance(item, dict):
@@ -199,19 +177,61 @@ def _read_yaml_rows(path: Path, aliases: Mapping[str, tuple[str, ...]] | None) -
                 "each row should be a group of `name: value` lines", file=path, line=line
             )
         cells: dict[str, str] = {}
-        if aliases is None:
-            item = _flatten(item)
-        keys = list(item)
-        names = map_columns(keys, aliases) if aliases else list(keys)
-        for key, column in zip(keys, names, strict=True):
-            value = item[key]
-            if column is None:
-                continue
-            fields.add(column)
+        for key, value in _flatten(item).items():
             if value is not None and not isinstance(value, str):
                 raise InputError(
                     "should be text", file=path, line=loaded.line_of((index, key)), field=key
                 )
-            cells[column] = tidy_cell(value or "")
-        rows.append(Row(path, line, cells))
-    return Table(rows, frozenset(fields), sorted(fields))
+            if key not in header:
+                header.append(key)
+            cells[key] = tidy_cell(value or "")
+        items.append((line, cells))
+    records = [(line, [cells.get(name, "") for name in header]) for line, cells in items]
+    return RawTable(path, header, records)
+
+
+@dataclass
+class ColumnMap:
+    """What each column of a table was taken to hold, and why the others were left out."""
+
+    header: list[str]
+    fields: list[str | None]
+    """The field of each column, None for a column ignored."""
+    reasons: dict[int, str] = field(default_factory=dict)
+    """Why a column was ignored, by position, where there is more to say than "unknown"."""
+    by_hand: set[int] = field(default_factory=set)
+    """Columns named by hand (`columns:` or `--column`)."""
+
+    def columns_of(self, name: str) -> list[int]:
+        """The positions of the columns that hold `name`."""
+        return [i for i, f in enumerate(self.fields) if f == name]
+
+    def describe(self) -> str:
+        """The mapping in one line: `name ← "Your full name"; ignored: "Timestamp"`."""
+        parts: list[str] = []
+        seen: list[str] = []
+        for name in self.fields:
+            if name is not None and name not in seen:
+                seen.append(name)
+        for name in seen:
+            headers = " + ".join(f'"{self.header[i]}"' for i in self.columns_of(name))
+            hand = " (by hand)" if any(i in self.by_hand for i in self.columns_of(name)) else ""
+            parts.append(f"{name} ← {headers}{hand}")
+        ignored = [
+            f'"{self.header[i]}"' + (f" ({self.reasons[i]})" if i in self.reasons else "")
+            for i, name in enumerate(self.fields)
+            if name is None and self.header[i]
+        ]
+        if ignored:
+            parts.append("ignored: " + ", ".join(ignored))
+        return "; ".join(parts)
+
+
+def find_header(header: list[str], wanted: str) -> int | None:
+    """The column whose header is `wanted` (case, spaces and punctuation aside)."""
+    exact = [i for i, h in enumerate(header) if h == wanted]
+    if exact:
+        return exact[0]
+    key = header_key(wanted)
+    loose = [i for i, h in enumerate(header) if header_key(h) == key]
+    return loose[0] if loose else None

@@ -362,7 +362,7 @@ INVALID_DATES = {
     "yaml-date-february-30": ("2024-02-30", "2024-02-30"),
     "yaml-date-february-29-not-leap": ("2023-02-29", "2023-02-29"),
     "yaml-date-month-13": ("2013-13-10", "2013-13-10"),
-    "yaml-date-day-first": ("16/12/2011", "YYYY-MM-DD"),
+    "yaml-date-day-first": ("30/02/2011", "YYYY-MM-DD"),
     "yaml-date-year-zero": ("0000-01-01", ""),
     "yaml-date-five-digit-year": ("20131-12-10", "YYYY-MM-DD"),
 }
@@ -561,7 +561,7 @@ def _(env: Env) -> Expect:
 @case("csv-huge-field")
 def _(env: Env) -> Expect:
     source = env.write_bytes("form.csv", (HEADER + "A" * 50_000 + ",STU,,\r\n").encode())
-    return Expect(signatories_cmd(env, source), FAIL, (at(source, 2, "name"),))
+    return Expect(signatories_cmd(env, source), FAIL, (at(source, 2, "Name"),))
 
 
 @case("csv-field-over-the-csv-module-limit")

@@ -91,6 +91,9 @@ class Kind:
     folder)."""
     describe: Callable[[LoadedDocument, DocumentContext], str] | None = None
     """One line for the build summary after the kind's name."""
+    notes: Callable[[LoadedDocument], list[str]] | None = None
+    """Lines `check` (and `build -v`) print about how the files a document names were read
+    (a letter's signatories: which column became which field)."""
     layout: Layout = Layout()
     companions: tuple[tuple[str, str], ...] = ()
     """Starters written beside this kind's starter when missing: (kind, file name)."""

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
 from toolkit.clock import creation_date
+from toolkit.consent import Policy, read_answer
 from toolkit.context import DocumentContext, common_context, format_date
 from toolkit.document import LoadedDocument, data_file, place_of
-from toolkit.errors import Problem
+from toolkit.errors import InputError, Problem, UnionkitError
 from toolkit.glyphs import PlacedText
 from toolkit.kinds.base import Kind, Section
 from toolkit.loader import Loaded
 from toolkit.messages import count_text
 from toolkit.model import Document, Email, IsoDate, Line, LongMarkdown, Strict
+from toolkit.names import surname_first_expected
 from toolkit.signatories import (
+    COLUMN_FIELDS,
     MergeReport,
     Signatory,
+    SignatoryFile,
     group_signatories,
-    merge_duplicates,
+    merge_files,
     read_signatories,
+    report_lines,
     tidy,
+    total_text,
 )
 
 RUN_IN_FROM = 300
@@ -54,6 +60,43 @@ class SignatoryEntry(Strict):
     """The heading to print them under, e.g. "Members of Parliament"."""
     email: Email | None = None
     """For the coordinator only: never printed, used to merge duplicates."""
+    title: Line | None = None
+    """An honorific: Dr, Prof, Cllr or Rev print before the name; Mr, Mrs, Ms do not."""
+    consent: Line | None = None
+    """Their answer to "May we publish your name?": yes, no, or "initials only" (in any of
+    the five languages). Left out: the letter's `consent:` rule decides."""
+
+
+ConsentPolicy = Literal["required", "assumed"]
+Columns = Annotated[dict[str, Line], Field(max_length=len(COLUMN_FIELDS))]
+
+
+class SignatorySource(Strict):
+    """A signatories file with its own rules."""
+
+    file: Line
+    """The CSV, TSV or YAML file, relative to the letter."""
+    consent: ConsentPolicy | None = None
+    """What a blank (or missing) answer means in this file; default: the letter's."""
+    columns: Columns = {}
+    """Which column holds which field, by its header, for this file (wins over the
+    letter's `columns:`)."""
+
+
+def _source_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "file"
+    if isinstance(value, dict) and "file" in value:
+        return "source"
+    return "entry"
+
+
+SignatoryItem = Annotated[
+    Annotated[Line, Tag("file")]
+    | Annotated[SignatorySource, Tag("source")]
+    | Annotated[SignatoryEntry, Tag("entry")],
+    Discriminator(_source_kind),
+]
 
 
 SortOrder = Literal["as-given", "surname", "name", "organisation"]
@@ -75,76 +118,151 @@ class Letter(Document):
     closing: Line | None = None
     """The words before the signatures (default: "Yours sincerely," in the letter's
     language)."""
-    signatories: str | Annotated[list[SignatoryEntry], Field(max_length=5_000)] = []
-    """The signatories: a list of `name`, `role`, `organisation`, `group`, `email`, or the path
-    of a CSV, TSV or YAML file with those columns (a web form export will do). Duplicates are
-    merged; emails are never printed."""
+    signatories: str | Annotated[list[SignatoryItem], Field(max_length=5_000)] = []
+    """The signatories: the path of a CSV, TSV or YAML file (a web form export will do), a list
+    of such files, or a list of people (`name`, `role`, `organisation`, `group`, `email`,
+    `title`, `consent`); a file may be given as `file:` with its own `consent:` and
+    `columns:`. Duplicates are merged across them all; emails are never printed."""
+    consent: ConsentPolicy | None = None
+    """What a blank answer to "May we publish your name?" means: `required` (not printed; the
+    default for a file that has a consent column) or `assumed` (printed: a list signed under
+    a printed notice that names are published). A "no" is never printed."""
+    columns: Columns = {}
+    """Which column of the signatories files holds which field, by header, when the guess is
+    wrong: e.g. `name: "Name (as you'd like it to appear)"`. Fields: name, first_name,
+    last_name, title, role, organisation, group, email, consent, organisation_consent,
+    timestamp."""
     groups: list[Line] = []
     """The order of the group headings (groups not listed follow in order of appearance)."""
     sort: SortOrder = "as-given"
     """Order within a group: as-given, surname, name or organisation."""
 
 
+def _entries(model: Letter) -> list[SignatoryEntry]:
+    return (
+        [i for i in model.signatories if isinstance(i, SignatoryEntry)]
+        if isinstance(model.signatories, list)
+        else []
+    )
+
+
+def _sources(model: Letter) -> list[tuple[int | None, SignatorySource]]:
+    """The files a letter names (with their position in its list), as sources."""
+    if isinstance(model.signatories, str):
+        return [(None, SignatorySource(file=model.signatories))]
+    found: list[tuple[int | None, SignatorySource]] = []
+    for index, item in enumerate(model.signatories):
+        if isinstance(item, str):
+            found.append((index, SignatorySource(file=item)))
+        elif isinstance(item, SignatorySource):
+            found.append((index, item))
+    return found
+
+
 def read_letter_signatories(model: Document, loaded: Loaded) -> MergeReport:
-    """The letter's signatories as written (its own list, or every row of its file), merged,
-    with warnings about the rows read."""
+    """The letter's signatories as written (its own list, and every row of its files),
+    merged across them all, with each person's answer to "May we publish your name?"
+    applied; with warnings about the rows read."""
     assert isinstance(model, Letter)
-    if isinstance(model.signatories, list):
-        people = [
-            tidy(
-                Signatory(
-                    name=entry.name,
-                    role=entry.role or "",
-                    organisation=entry.organisation or "",
-                    group=entry.group or "",
-                    email=entry.email or "",
-                    file=loaded.file,
-                    line=loaded.line_of(("signatories", index)),
+    surname_first = surname_first_expected(model.language or "")
+    people = [
+        tidy(
+            Signatory(
+                name=entry.name,
+                role=entry.role or "",
+                organisation=entry.organisation or "",
+                group=entry.group or "",
+                email=entry.email or "",
+                title=entry.title or "",
+                file=loaded.file,
+                line=loaded.line_of(("signatories", index)),
+                answer=read_answer(entry.consent or ""),
+                # Typed into the letter by the coordinator: printed unless it says otherwise.
+                policy=model.consent or "assumed",
+                order=index,
+            )
+        )
+        for index, entry in enumerate(_entries(model))
+    ]
+    files: list[SignatoryFile] = []
+    problems = []
+    count = len(people)
+    for index, source in _sources(model):
+        in_yaml: tuple[str | int, ...] = ("signatories",)
+        if index is not None:
+            in_yaml = ("signatories", index)
+            if isinstance(model.signatories[index], SignatorySource):
+                in_yaml = (*in_yaml, "file")
+        where = place_of(loaded, in_yaml)
+        try:
+            path = data_file(source.file, loaded.file, where, own_tree=True)
+            if path.suffix.lower() not in SIGNATORY_SUFFIXES:
+                raise where.problem(
+                    f"{source.file!r} should be a .csv, .tsv, .txt or .yaml file of signatories"
                 )
+            if not path.is_file():
+                raise where.problem(f"signatories file {source.file!r} not found next to this file")
+            policy: Policy | None = source.consent or model.consent
+            read = read_signatories(
+                path,
+                {**model.columns, **source.columns},
+                consent=policy,
+                surname_first=surname_first,
+                first=count,
             )
-            for index, entry in enumerate(model.signatories)
-        ]
-        warnings: list[Problem] = []
-    else:
-        where = place_of(loaded, ("signatories",))
-        path = data_file(model.signatories, loaded.file, where, own_tree=True)
-        if path.suffix.lower() not in SIGNATORY_SUFFIXES:
-            raise where.problem(
-                f"{model.signatories!r} should be a .csv, .tsv, .txt or .yaml file of signatories"
-            )
-        if not path.is_file():
-            raise where.problem(
-                f"signatories file {model.signatories!r} not found next to this file"
-            )
-        people, warnings = read_signatories(path)
-    report = merge_duplicates(people)
-    report.warnings[:0] = warnings
-    if people and not report.kept:
+        except UnionkitError as exc:
+            problems.extend(exc.problems)
+            continue
+        count += len(read.people)
+        files.append(read)
+    if problems:
+        raise InputError(problems=problems)
+    report = merge_files(files, people)
+    if report.rows_read and not report.kept:
         raise place_of(loaded, ("signatories",)).problem(
             "no signatory has a name: check that the file has a Name column"
+        )
+    if report.kept and not report.publication.printed:
+        report.warnings.append(
+            Problem(
+                loaded.file,
+                loaded.line_of(("signatories",)),
+                "signatories",
+                f"no signatory may be printed: {report.publication.held_text()}; the letter"
+                " goes out without names",
+                warning=True,
+            )
         )
     return report
 
 
 def signatory_files(model: Document, folder: Path) -> list[Path]:
-    """The signatories file a letter names, if it names one."""
+    """The signatories files a letter names."""
     assert isinstance(model, Letter)
-    return [folder / model.signatories] if isinstance(model.signatories, str) else []
+    return [folder / source.file for _, source in _sources(model)]
+
+
+def signatory_notes(document: LoadedDocument) -> list[str]:
+    """How each signatories file was read (columns, rows, answers) and the total."""
+    report = document.linked
+    assert isinstance(report, MergeReport)
+    return report_lines(report) if report.files else []
 
 
 def signatory_texts(report: object) -> Iterator[PlacedText]:
     """Each signatory's printed parts, at the line where the signatory was read."""
     assert isinstance(report, MergeReport)
-    for person in report.kept:
+    for person in report.publication.printed:
         for key in ("name", "role", "organisation", "group"):
-            value = getattr(person, key)
+            value = person.printed_name if key == "name" else getattr(person, key)
             if value:
                 yield person.file or "", person.line, key, value
 
 
 def signatory_line(person: Signatory) -> str:
     """How one signatory prints: name, role, organisation (never the email)."""
-    return ", ".join(part for part in (person.name, person.role, person.organisation) if part)
+    parts = (person.printed_name, person.role, person.organisation)
+    return ", ".join(part for part in parts if part)
 
 
 def build_context(doc: LoadedDocument) -> DocumentContext:
@@ -155,8 +273,13 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
     context = common_context(doc, model.subject, None)
     language, labels = context.language, context.values["labels"]
     context.warnings.extend(report.warnings)
-    people = report.kept
-    groups = group_signatories(people, list(model.groups), model.sort)
+    people = report.publication.printed
+    groups = group_signatories(
+        people,
+        list(model.groups),
+        model.sort,
+        surname_first=surname_first_expected(language),
+    )
     named_groups = [heading for heading, _ in groups if heading]
     context.values.update(
         {
@@ -181,7 +304,7 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
                     else "",
                     "people": [
                         {
-                            "name": person.name,
+                            "name": person.printed_name,
                             "details": ", ".join(
                                 part for part in (person.role, person.organisation) if part
                             ),
@@ -205,10 +328,7 @@ def describe(document: LoadedDocument, context: DocumentContext) -> str:
     """How many signatories, and what merging did."""
     report = document.linked
     assert isinstance(report, MergeReport)
-    return (
-        f"{len(report.kept)} signatories ({report.rows_read} rows read,"
-        f" {len(report.merged)} duplicates merged, {report.skipped} skipped)"
-    )
+    return total_text(report)
 
 
 KIND = Kind(
@@ -237,10 +357,12 @@ KIND = Kind(
             "`signatories:` items (in the letter, or columns of a signatories file)",
             SignatoryEntry,
         ),
+        Section("`signatories:` files with their own rules (`- file: ...`)", SignatorySource),
     ),
     link=read_letter_signatories,
     dependencies=signatory_files,
     describe=describe,
-    name_fields=("signatories", "sort"),
+    notes=signatory_notes,
+    name_fields=("signatories", "sort", "consent", "columns"),
     linked_texts=signatory_texts,
 )

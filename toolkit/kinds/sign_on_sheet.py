@@ -71,8 +71,12 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
         {
             "subject": letter.subject,
             "summary": summary,
-            "columns": [labels[key] for key in ("name", "role", "organisation", "email")]
-            + [labels["signature"]],
+            # The consent column is read back when the sheet is typed up (`signatories:`).
+            "columns": [
+                labels[key]
+                for key in ("name", "role", "organisation", "email", "publish_consent", "signature")
+            ],
+            "consent_note": labels["consent_note"],
             "rows": model.rows,
             # Rows share the height left under the heading, never less than 5 mm to sign in.
             "row_height_mm": round(max(5.0, min(11.0, 118.0 / model.rows)), 1),
@@ -88,7 +92,9 @@ KIND = Kind(
     name="sign-on-sheet",
     model=SignOnSheet,
     build_context=build_context,
-    values=frozenset({"subject", "summary", "columns", "rows", "row_height_mm", "pages"}),
+    values=frozenset(
+        {"subject", "summary", "columns", "consent_note", "rows", "row_height_mm", "pages"}
+    ),
     sections=(Section("Sign-on sheet (`template: sign-on-sheet`)", SignOnSheet, own_only=True),),
     link=read_letter,
     dependencies=letter_file,
