@@ -439,6 +439,9 @@ def copy_template(name: str, destination: Path) -> None:
         copy(name, destination)
     except UnionkitError as exc:
         _fail(exc)
+    except OSError as exc:
+        click.echo(f"{destination}: cannot copy there: {exc.strerror}", err=True)
+        sys.exit(1)
     click.echo(f"{destination}: copied from {name}; use it with `template: ./{destination.name}`")
 
 

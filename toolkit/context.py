@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -145,6 +146,72 @@ def _logo(doc: LoadedDocument) -> ImageRef:
     )
 
 
+# An SVG drawing of a leaflet has hundreds of elements; thousands of reuses is a bomb.
+MAX_SVG_ELEMENTS = 20_000
+MAX_SVG_EXPANSION = 50_000
+MAX_SVG_USE_DEPTH = 8
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^)'\"\s]*)", re.IGNORECASE)
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Why an SVG picture is refused (None when it is not): entities or a DOCTYPE, a
+    reference to any other file or to the internet, too many elements, or `<use>` chains
+    that multiply them (a few kilobytes that would keep the layout busy for hours)."""
+    from xml.etree import ElementTree
+
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return "it declares a DOCTYPE or entities; save it again as plain SVG"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return "it is not readable SVG"
+    elements = list(root.iter())
+    if len(elements) > MAX_SVG_ELEMENTS:
+        return f"it has {len(elements):,} elements, more than {MAX_SVG_ELEMENTS:,}"
+    by_id = {element.get("id"): element for element in elements if element.get("id")}
+    for element in elements:
+        for key in ("href", _XLINK_HREF, "src"):
+            target = (element.get(key) or "").strip()
+            if target and not target.startswith(("#", "data:image/")):
+                return f"it refers to {target[:60]!r}; a picture must hold all it shows"
+        for text in (element.get("style") or "", element.text or ""):
+            for target in _CSS_URL.findall(text):
+                if target and not target.startswith(("#", "data:image/")):
+                    return f"it refers to {target[:60]!r}; a picture must hold all it shows"
+    sizes: dict[int, int] = {}
+
+    def expanded(element: Any, chain: tuple[int, ...]) -> int:
+        key = id(element)
+        if key in chain:
+            raise ValueError("its <use> elements refer to each other in a circle")
+        if len(chain) > MAX_SVG_USE_DEPTH * 4:
+            raise ValueError("its <use> elements are nested too deeply")
+        if key in sizes:
+            return sizes[key]
+        total = 1
+        for child in element:
+            total += expanded(child, (*chain, key))
+        target = (element.get("href") or element.get(_XLINK_HREF) or "").strip()
+        is_use = element.tag.rsplit("}", 1)[-1] == "use"
+        if is_use and target.startswith("#") and target[1:] in by_id:
+            total += expanded(by_id[target[1:]], (*chain, key))
+        if total > MAX_SVG_EXPANSION:
+            raise ValueError(
+                f"its <use> elements multiply it to more than {MAX_SVG_EXPANSION:,} elements"
+            )
+        sizes[key] = total
+        return total
+
+    try:
+        expanded(root, ())
+    except ValueError as exc:
+        return str(exc)
+    except RecursionError:
+        return "its <use> elements are nested too deeply"
+    return None
+
+
 def checked_image(
     name: str,
     folder: Path,
@@ -171,12 +238,20 @@ def checked_image(
     if not path.is_file():
         raise place.problem(f"{name!r} not found: put the image in {where}")
     if svg and path.suffix.lower() == ".svg":
-        head = path.read_bytes()[: MAX_SVG_BYTES + 1]
+        with path.open("rb") as stream:
+            head = stream.read(MAX_SVG_BYTES + 1)
         if len(head) > MAX_SVG_BYTES or b"<svg" not in head:
             raise place.problem(f"{name!r} is not an SVG image of sensible size (under 2 MB)")
+        why = svg_problem(head)
+        if why:
+            raise place.problem(f"{name!r} cannot be used: {why}")
         return ImageRef(path, description)
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():
+            # Pillow only warns of a decompression bomb below twice its limit: refuse it.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
             if image.format not in ("PNG", "JPEG"):
                 raise place.problem(f"{name!r} is {image.format}, not a {kinds} image")
             if image.width * image.height > max_pixels:
@@ -187,6 +262,6 @@ def checked_image(
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise place.problem(f"{name!r} is not a readable {kinds} image") from None
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise place.problem(f"{name!r} is far too large an image") from None
     return ImageRef(path, description)

@@ -20,20 +20,33 @@ from toolkit.paths import is_scratch_file
 CACHE_NAME = ".unionkit-build.json"
 
 
+# A template folder holds a few small files; a huge one is a mistake or an attack.
+MAX_TEMPLATE_FILE = 30 * 1024 * 1024
+
+
 def _folder_digest(folder: Path) -> str:
-    """A fingerprint of a template folder's files (regular files only, editors' scratch
-    files left out), hashed again only when one changes."""
-    files = sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file() and not path.is_symlink() and not is_scratch_file(path.name)
-    )
+    """A fingerprint of a template folder's files: regular files only (never followed
+    through links, which could lead to a device or a huge file elsewhere), editors' scratch
+    files left out; hashed again only when one changes."""
     stamps = []
-    for path in files:
-        try:
-            stamps.append(stamp(path))
-        except OSError:
-            continue
+    files = []
+    for top, folders, names in os.walk(folder, followlinks=False):
+        folders.sort()
+        for name in sorted(names):
+            path = Path(top) / name
+            if path.is_symlink() or not path.is_file() or is_scratch_file(name):
+                continue
+            try:
+                found = stamp(path)
+            except OSError:
+                continue
+            if found[1] > MAX_TEMPLATE_FILE:
+                raise UnionkitError(
+                    f"is {found[1] // 1_000_000} MB: a template's files are small; remove it",
+                    file=path,
+                )
+            stamps.append(found)
+            files.append(path)
 
     def compute() -> str:
         digest = hashlib.sha256()

@@ -19,8 +19,22 @@ def parser() -> MarkdownIt:
 
 
 def _safe_link(url: str) -> bool:
-    # Only links a reader can follow from a printed page: web pages and email.
-    return url.strip().lower().startswith(("https://", "http://", "mailto:"))
+    # Only links a reader can follow from a printed page: web pages and one email address
+    # (anything else prints as the text it is).
+    from toolkit.safety import safe_link
+
+    return safe_link(url) is None
+
+
+def mail_links(text: str) -> list[str]:
+    """The `mailto:` targets of the links written in `text`, as written."""
+    found = []
+    for token in MarkdownIt("zero").enable(["link", "autolink"]).parse(text):
+        for child in token.children or []:
+            href = str(child.attrGet("href") or "") if child.type == "link_open" else ""
+            if href.strip().lower().startswith("mailto:"):
+                found.append(href)
+    return found
 
 
 def block_tokens(text: str) -> list[Token]:

@@ -22,7 +22,8 @@ LANGUAGES = ("en", "ru", "kk", "uk", "fr")
 Language = Literal["en", "ru", "kk", "uk", "fr"]
 
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# One address: no `?cc=`, no second address after a comma, nothing a mail link could carry.
+_EMAIL = re.compile(r"[^@\s?,;:<>()\[\]\"'\\/]+@[\w-]+(\.[\w-]+)+")
 _WEB = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
@@ -62,7 +63,11 @@ def _colour(value: str) -> str:
 
 def _email(value: str) -> str:
     if not _EMAIL.fullmatch(value):
-        raise ValueError(f"{value!r} is not an email address (name@example.org)")
+        from toolkit.errors import shown
+
+        raise ValueError(
+            f"{shown(value)} is not one email address (name@example.org, nothing after it)"
+        )
     return value
 
 
@@ -86,7 +91,15 @@ MAX_LIST_DEPTH = 6
 
 
 def _shallow_lists(value: str) -> str:
-    from toolkit.markdown import list_depth
+    from toolkit.markdown import list_depth, mail_links
+    from toolkit.safety import mailto_problem
+
+    for link in mail_links(value):
+        why = mailto_problem(link)
+        if why:
+            from toolkit.errors import shown
+
+            raise ValueError(f"{why}: {shown(link, 100)}")
 
     if list_depth(value) > MAX_LIST_DEPTH:
         raise ValueError(

@@ -9,6 +9,9 @@ from toolkit.build import Job, Outcome, build_in_memory
 from toolkit.errors import Problem
 from toolkit.output import safe_stem, write_atomically
 
+# A 300 dpi A3 page is 17 million pixels; far more is a page no printer takes.
+MAX_PREVIEW_PIXELS = 40_000_000
+
 
 def preview_page(
     source: Path, page: int, dpi: int, target: Path | None
@@ -25,6 +28,20 @@ def preview_page(
         if page > len(document):
             outcome.problems.append(
                 Problem(source, None, "", f"has {len(document)} pages, so there is no page {page}")
+            )
+            return outcome, None
+        width, height = document[page - 1].get_size()
+        pixels = width * height * (dpi / 72) ** 2
+        if pixels > MAX_PREVIEW_PIXELS:
+            fits = int(72 * (MAX_PREVIEW_PIXELS / (width * height)) ** 0.5)
+            outcome.problems.append(
+                Problem(
+                    source,
+                    None,
+                    "",
+                    f"page {page} is too large to draw at {dpi} dpi: use --dpi {max(fits, 1)}"
+                    " or less",
+                )
             )
             return outcome, None
         picture = document[page - 1].render(scale=dpi / 72).to_pil()

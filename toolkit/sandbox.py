@@ -134,7 +134,23 @@ class _DataOnlyEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         check_deadline()
-        return super().call(__context, __obj, *args, **kwargs)
+        if isinstance(getattr(__obj, "__self__", None), str):
+            check_string_method(__obj.__self__, getattr(__obj, "__name__", ""), args, kwargs)
+        return bounded(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapper = super().wrap_str_format(value)
+        if wrapper is None:
+            return None
+        pattern = str(value.__self__)
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            # Widths are checked before the text is made: "{:>999999999}" is a gigabyte.
+            check_format_spec(pattern)
+            result: str = bounded(wrapper(*args, **kwargs))
+            return result
+
+        return checked
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         check_deadline()
@@ -157,6 +173,81 @@ class _DataOnlyEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(result, str | list | tuple) and len(result) > MAX_VALUE_CHARS:
             raise SecurityError("a template may not build a value that large")
         return result
+
+
+def bounded(value: Any) -> Any:
+    """`value`, refused if it is a text or list too large for any document."""
+    if isinstance(value, str | list | tuple) and len(value) > MAX_VALUE_CHARS:
+        raise SecurityError("a template may not build a value that large")
+    return value
+
+
+def _width(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+def check_string_method(text: str, method: str, args: tuple[Any, ...], kwargs: Any) -> None:
+    """Refuse, before it runs, a string method that would build a huge value
+    (`"x".center(10**9)`, `s.replace("x", s)` over and over, `"{:>999999999}".format(1)`)."""
+    if method in ("center", "ljust", "rjust", "zfill") and args:
+        if _width(args[0]) > MAX_VALUE_CHARS:
+            raise SecurityError("a template may not build a value that large")
+    elif method == "expandtabs":
+        size = _width(args[0]) if args else 8
+        if text.count("\t") * size > MAX_VALUE_CHARS:
+            raise SecurityError("a template may not build a value that large")
+    elif method == "replace" and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        times = text.count(old) if old else len(text) + 1
+        if len(text) + times * max(0, len(new) - len(old)) > MAX_VALUE_CHARS:
+            raise SecurityError("a template may not build a value that large")
+    elif method in ("format", "format_map"):
+        check_format_spec(text)
+
+
+_SPEC_WIDTH = re.compile(r"\{[^{}]*?:[^{}]*?(\d+)")
+
+
+def check_format_spec(text: str) -> None:
+    """Refuse a `str.format` pattern whose widths would pad to gigabytes."""
+    for match in _SPEC_WIDTH.finditer(text):
+        if len(match[1]) > 4 or int(match[1]) > MAX_FORMAT_WIDTH:
+            raise SecurityError(
+                f"a format width above {MAX_FORMAT_WIDTH} is not allowed in a template"
+            )
+
+
+def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A built-in filter that checks its widths before it runs and its result after."""
+
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        check_deadline()
+        values = list(args)
+        # Filters that take the environment or context get it first.
+        text = next((v for v in values if isinstance(v, str)), "")
+        if name in ("center", "indent", "wordwrap", "truncate") and len(values) > 1:
+            numbers = [v for v in values[1:] if isinstance(v, int) and not isinstance(v, bool)]
+            width = max([_width(v) for v in numbers] + [_width(kwargs.get("width", 0))])
+            lines = text.count("\n") + 1 if name == "indent" else 1
+            if width * lines > MAX_VALUE_CHARS:
+                raise SecurityError("a template may not build a value that large")
+        elif name == "replace":
+            strings = [str(v) for v in values if isinstance(v, str)]
+            if len(strings) >= 3:
+                check_string_method(strings[0], "replace", tuple(strings[1:3]), {})
+        elif name == "format" and text:
+            check_format(text)
+            check_format_spec(text)
+        return bounded(function(*args, **kwargs))
+
+    checked.__dict__.update(function.__dict__)  # keeps Jinja's pass_environment marks
+    return checked
+
+
+_GROWING_FILTERS = ("center", "indent", "wordwrap", "truncate", "replace", "format")
 
 
 _FORMAT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -187,6 +278,8 @@ def make_environment(
     )
     # cycler, joiner, namespace and lipsum are not needed and widen what a template can reach.
     env.globals = {"range": env.globals["range"]}
+    for name in _GROWING_FILTERS:
+        env.filters[name] = _bounded_filter(name, env.filters[name])
     env.filters.update(filters or {})
     return env
 

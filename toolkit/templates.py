@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, ValidationError
 
 from toolkit import kinds
-from toolkit.errors import TemplateError
+from toolkit.errors import Problem, TemplateError
 from toolkit.loader import load_yaml
 from toolkit.model import Line, Strict
 from toolkit.paths import is_inside
@@ -147,7 +147,11 @@ def copy_template(name: str, destination: Path) -> Path:
     if not matches:
         names = sorted({t.name for t in available_templates()})
         raise TemplateError(f"unknown template {name!r}: templates are {', '.join(names)}")
-    if destination.exists() and any(destination.iterdir()):
+    if destination.is_symlink():
+        raise TemplateError(
+            "is a link: give the name of a new folder to copy into", file=destination
+        )
+    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise TemplateError("is not empty: choose a new folder to copy into", file=destination)
     shutil.copytree(matches[0].folder, destination, dirs_exist_ok=True)
     return destination
@@ -155,10 +159,15 @@ def copy_template(name: str, destination: Path) -> Path:
 
 def read_template(folder: Path, *, builtin: bool = False) -> Template:
     """Read and check a template folder's manifest (once per process while it is unchanged)."""
-    from toolkit.cache import TEMPLATES
+    from toolkit.cache import TEMPLATES, stamp
 
+    try:
+        # The Word template is checked when read: a new one is read again.
+        word = stamp(folder / "document.docx")
+    except OSError:
+        word = None
     template = TEMPLATES.for_file(
-        folder / MANIFEST, lambda: _read_template(folder, builtin=builtin), folder, builtin
+        folder / MANIFEST, lambda: _read_template(folder, builtin=builtin), folder, builtin, word
     )
     assert isinstance(template, Template)
     return template
@@ -204,6 +213,23 @@ def _read_template(folder: Path, *, builtin: bool = False) -> Template:
                 file=target,
                 line=1,
             )
+        if key == "docx":
+            from toolkit.safety import check_docx_template
+
+            findings = check_docx_template(target)
+            if findings:
+                raise TemplateError(
+                    problems=[
+                        Problem(
+                            target,
+                            None,
+                            finding.where.removeprefix(str(target)).lstrip("/"),
+                            f"{finding.what}: unionkit does not pass this on to the documents it"
+                            " makes; remove it from the Word template",
+                        )
+                        for finding in findings
+                    ]
+                )
     return Template(folder, manifest, builtin)
 
 

@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from toolkit.cache import ENVIRONMENTS, PICTURES, read_file
 from toolkit.clock import creation_date
 from toolkit.context import DocumentContext, ImageRef, PrintSetup
+from toolkit.errors import RenderError
 from toolkit.markdown import block_tokens
 from toolkit.render.jinja_errors import template_error
 from toolkit.render.pdf import fill_in_blank
@@ -387,6 +388,16 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
     buffer = io.BytesIO()
     tpl.save(buffer)
     data = fix_zip_dates(buffer.getvalue())
+    from toolkit.safety import docx_findings
+
+    findings = docx_findings(data, "the DOCX")
+    if findings:
+        raise RenderError(
+            "the DOCX would carry "
+            + "; ".join(f"{f.what} ({f.where.removeprefix('the DOCX/')})" for f in findings[:5])
+            + ": unionkit does not write it",
+            file=template.docx_file,
+        )
     # docxtpl leaves reference cycles behind; collect now and then so long batches stay flat.
     if next(_RENDERS) % 25 == 0:
         import gc

@@ -222,10 +222,14 @@ def render_pdf(
 ) -> bytes:
     """The document as PDF bytes (laid out now unless `laid_out` is given); copies imposed on
     A4 sheets and crop marks added when the document asks for them."""
+    from toolkit.safety import layout_link_findings, pdf_findings
+
     laid_out = laid_out or lay_out(context, template)
+    _refuse(layout_link_findings(laid_out.document.pages), template)
     with _captured(laid_out.records):
         pdf = laid_out.document.write_pdf(pdf_variant=context.print.pdf_variant, pdf_tags=True)
     _raise_failures(laid_out, template)
+    _refuse(pdf_findings(pdf), template)
     context.warnings.extend(
         Problem(template.html_file, None, "", record.getMessage(), warning=True)
         for record in laid_out.records
@@ -241,6 +245,17 @@ def render_pdf(
 
         pdf = add_crop_marks(pdf, context.print.bleed_mm)
     return pdf
+
+
+def _refuse(findings: list[Any], template: Template) -> None:
+    if findings:
+        raise RenderError(
+            "the PDF would carry "
+            + "; ".join(f"{finding.what} ({finding.where})" for finding in findings[:5])
+            + ": templates may link only to web addresses, one email address and places in"
+            " the document, and attach nothing",
+            file=template.html_file,
+        )
 
 
 def _said_already(message: str) -> bool:
