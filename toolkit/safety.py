@@ -236,67 +236,78 @@ def check_docx_template(path: Path) -> list[Finding]:
 
 
 # -- PDF ----------------------------------------------------------------------------------------
-_ACTIONS = ("/JavaScript", "/JS", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE",
-            "/Sound", "/Movie", "/RichMedia", "/Rendition", "/EmbeddedFile", "/EmbeddedFiles",
-            "/FileAttachment", "/XFA", "/AA", "/OpenAction")  # fmt: skip
+# Keys of the document catalogue that run or fetch something when the file opens.
+_CATALOGUE_ACTIONS = ("/OpenAction", "/AA", "/AcroForm", "/Collection")
+_NAME_TREES = ("/JavaScript", "/EmbeddedFiles")
+_LINK_ANNOTATION = 2  # FPDF_ANNOT_LINK
+_ACTION_NAMES = {1: "go to", 2: "open another PDF", 3: "open", 4: "launch a program",
+                 5: "open an embedded file"}  # fmt: skip
+
+
+def catalogue_findings(catalogue: Any) -> list[Finding]:
+    """What the document catalogue WeasyPrint is about to write would do on opening: run
+    an action, hold scripts, attachments or a form."""
+    names = catalogue.get("Names") or {}
+    found = [Finding("the catalogue", key) for key in _CATALOGUE_ACTIONS if key[1:] in catalogue]
+    return found + [Finding("the catalogue", key) for key in _NAME_TREES if key[1:] in names]
 
 
 def pdf_findings(data: bytes) -> list[Finding]:
-    """Everything in a PDF outside what unionkit writes: actions other than links to web,
-    mail and places in the document, attachments, scripts, forms."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Everything on the pages of a written PDF beyond what unionkit writes: attachments,
+    scripts, page actions, annotations other than links, links other than to web addresses,
+    one email address and places in the document. pdfium reads the pages (fast, whatever
+    the length); the catalogue is checked as it is written (`catalogue_findings`)."""
+    import ctypes
 
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    findings: list[Finding] = []
     try:
-        reader = PdfReader(io.BytesIO(data))
-        root = reader.trailer["/Root"].get_object()
-        findings = _pdf_dictionary(root, "the catalogue", depth=0, seen=set())
-        for number, page in enumerate(reader.pages, 1):
-            for annotation in page.get("/Annots") or []:
-                findings += _annotation(annotation.get_object(), f"page {number}")
-    except (PdfReadError, KeyError, ValueError, TypeError) as exc:
-        return [Finding("the PDF", f"cannot be checked ({type(exc).__name__})")]
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return [*findings, Finding("the PDF", "cannot be read back")]
+    try:
+        if pdfium.FPDFDoc_GetAttachmentCount(document.raw) > 0:
+            findings.append(Finding("the PDF", "an attached file"))
+        if pdfium.FPDFDoc_GetJavaScriptActionCount(document.raw) > 0:
+            findings.append(Finding("the PDF", "JavaScript"))
+        for number in range(len(document)):
+            page = document[number]
+            where = f"page {number + 1}"
+            for trigger in (0, 1):  # the page's open and close actions
+                if pdfium.FPDF_GetPageAAction(page.raw, trigger):
+                    findings.append(Finding(where, "an action when the page opens or closes"))
+            for index in range(pdfium.FPDFPage_GetAnnotCount(page.raw)):
+                annotation = pdfium.FPDFPage_GetAnnot(page.raw, index)
+                kind = pdfium.FPDFAnnot_GetSubtype(annotation)
+                pdfium.FPDFPage_CloseAnnot(annotation)
+                if kind != _LINK_ANNOTATION:
+                    findings.append(Finding(where, f"an annotation of type {kind}"))
+            position = ctypes.c_int(0)
+            link = pdfium.FPDF_LINK()
+            while pdfium.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
+                action = pdfium.FPDFLink_GetAction(link)
+                if not action:
+                    continue  # a destination in this document
+                kind = pdfium.FPDFAction_GetType(action)
+                if kind == 1:
+                    continue
+                if kind != 3:
+                    name = _ACTION_NAMES.get(kind, "do something")
+                    findings.append(Finding(where, f"a link that would {name}"))
+                    continue
+                size = pdfium.FPDFAction_GetURIPath(document.raw, action, None, 0)
+                buffer = ctypes.create_string_buffer(size)
+                pdfium.FPDFAction_GetURIPath(document.raw, action, buffer, size)
+                target = buffer.value.decode("utf-8", errors="replace")
+                why = safe_link(target)
+                if why:
+                    findings.append(Finding(where, f"{why} ({target[:80]!r})"))
+            page.close()
+    finally:
+        document.close()
     return findings
-
-
-def _pdf_dictionary(node: Any, where: str, depth: int, seen: set[int]) -> list[Finding]:
-    """Dangerous keys anywhere below the catalogue's names, outlines and actions."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
-    if isinstance(node, IndirectObject):
-        if node.idnum in seen or depth > 12:
-            return []
-        seen.add(node.idnum)
-        node = node.get_object()
-    findings = []
-    if isinstance(node, DictionaryObject):
-        for key, value in node.items():
-            if key in ("/Pages", "/StructTreeRoot", "/Metadata", "/OutputIntents", "/Font"):
-                continue
-            if key in _ACTIONS or (key == "/S" and str(value) in _ACTIONS):
-                findings.append(Finding(where, f"{key} {str(value)[:40]}"))
-            findings += _pdf_dictionary(value, where, depth + 1, seen)
-    elif isinstance(node, ArrayObject):
-        for item in node:
-            findings += _pdf_dictionary(item, where, depth + 1, seen)
-    return findings
-
-
-def _annotation(annotation: Any, where: str) -> list[Finding]:
-    kind = str(annotation.get("/Subtype", ""))
-    if kind != "/Link":
-        return [Finding(where, f"a {kind[1:] or 'nameless'} annotation")]
-    action = annotation.get("/A")
-    if action is None:
-        return []  # a /Dest: a place in the document
-    action = action.get_object()
-    if str(action.get("/S")) == "/GoTo":
-        return []
-    if str(action.get("/S")) != "/URI":
-        return [Finding(where, f"a link that does {str(action.get('/S'))[1:]}")]
-    target = str(action.get("/URI", ""))
-    why = safe_link(target)
-    return [Finding(where, f"{why} ({target[:80]!r})")] if why else []
 
 
 def layout_link_findings(pages: list[Any]) -> list[Finding]:

@@ -259,10 +259,45 @@ def signatory_texts(report: object) -> Iterator[PlacedText]:
                 yield person.file or "", person.line, key, value
 
 
+# What a signatory's line prints of each part: a name, a role and an organisation fit in a
+# line or two; a longer cell is a message pasted into the wrong column of a form.
+PRINTED_LENGTH = {"name": 100, "role": 120, "organisation": 150}
+
+
+def _printed(text: str, part: str) -> str:
+    limit = PRINTED_LENGTH[part]
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
+
+
+def _parts(person: Signatory) -> tuple[str, str, str]:
+    return (
+        _printed(person.printed_name, "name"),
+        _printed(person.role, "role"),
+        _printed(person.organisation, "organisation"),
+    )
+
+
 def signatory_line(person: Signatory) -> str:
-    """How one signatory prints: name, role, organisation (never the email)."""
-    parts = (person.printed_name, person.role, person.organisation)
-    return ", ".join(part for part in parts if part)
+    """How one signatory prints: name, role, organisation (never the email), each cut to a
+    length a line of names can hold."""
+    return ", ".join(part for part in _parts(person) if part)
+
+
+def _cut_warning(people: list[Signatory]) -> Problem | None:
+    """One warning for all the signatories whose parts were cut, at the first of them."""
+    cut = [p for p in people if _parts(p) != (p.printed_name, p.role, p.organisation)]
+    if not cut:
+        return None
+    first = cut[0]
+    return Problem(
+        first.file or "",
+        first.line,
+        "role" if len(first.role) > PRINTED_LENGTH["role"] else "organisation",
+        f"{len(cut):,} signatories have a name, role or organisation longer than a line of"
+        f" names holds ({', '.join(f'{k} {v}' for k, v in PRINTED_LENGTH.items())}"
+        " characters): printed cut short with …; is a message in the wrong column?",
+        warning=True,
+    )
 
 
 def build_context(doc: LoadedDocument) -> DocumentContext:
@@ -274,6 +309,9 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
     language, labels = context.language, context.values["labels"]
     context.warnings.extend(report.warnings)
     people = report.publication.printed
+    cut = _cut_warning(people)
+    if cut is not None:
+        context.warnings.append(cut)
     groups = group_signatories(
         people,
         list(model.groups),
@@ -304,10 +342,8 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
                     else "",
                     "people": [
                         {
-                            "name": person.printed_name,
-                            "details": ", ".join(
-                                part for part in (person.role, person.organisation) if part
-                            ),
+                            "name": _parts(person)[0],
+                            "details": ", ".join(part for part in _parts(person)[1:] if part),
                             "line": signatory_line(person),
                         }
                         for person in members

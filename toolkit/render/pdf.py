@@ -222,14 +222,21 @@ def render_pdf(
 ) -> bytes:
     """The document as PDF bytes (laid out now unless `laid_out` is given); copies imposed on
     A4 sheets and crop marks added when the document asks for them."""
-    from toolkit.safety import layout_link_findings, pdf_findings
+    from toolkit.safety import catalogue_findings, layout_link_findings, pdf_findings
 
     laid_out = laid_out or lay_out(context, template)
     _refuse(layout_link_findings(laid_out.document.pages), template)
+    catalogue: list[Any] = []
+
+    def finish(document: Any, pdf: Any) -> None:
+        catalogue.extend(catalogue_findings(pdf.catalog))
+
     with _captured(laid_out.records):
-        pdf = laid_out.document.write_pdf(pdf_variant=context.print.pdf_variant, pdf_tags=True)
+        pdf = laid_out.document.write_pdf(
+            pdf_variant=context.print.pdf_variant, pdf_tags=True, finisher=finish
+        )
     _raise_failures(laid_out, template)
-    _refuse(pdf_findings(pdf), template)
+    _refuse([*catalogue, *pdf_findings(pdf)], template)
     context.warnings.extend(
         Problem(template.html_file, None, "", record.getMessage(), warning=True)
         for record in laid_out.records
