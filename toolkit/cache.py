@@ -3,6 +3,7 @@ time, bounded in entries, least recently used first out, and safe to share betwe
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from collections import OrderedDict
@@ -71,6 +72,13 @@ class PerThread(Generic[T]):
     def __init__(self, factory: Callable[[], T]) -> None:
         self._factory = factory
         self._local = threading.local()
+        # Let go of the main thread's object while the libraries behind it are still loaded:
+        # dropped later, at interpreter teardown, a Pango font map crashes the process.
+        atexit.register(self.forget)
+
+    def forget(self) -> None:
+        """Drop this thread's object (the next `get` makes a new one)."""
+        self._local.__dict__.pop("value", None)
 
     def get(self) -> T:
         value: T | None = getattr(self._local, "value", None)
