@@ -186,7 +186,7 @@ def lay_out(context: DocumentContext, template: Template) -> LaidOut:
     html = render_html(context, template)
     from weasyprint import HTML
 
-    fetcher = LocalFetcher([template.folder, FONTS], context.allowed_files)
+    fetcher = LocalFetcher([template.folder, FONTS], context.allowed_files, context.prepared)
     records: list[logging.LogRecord] = []
     with _captured(records):
         font_config, fonts = _FONTS.get()
@@ -238,6 +238,10 @@ def render_pdf(
     return pdf
 
 
+def _sniffed_type(data: bytes) -> str:
+    return "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+
+
 def _response(url: str, body: bytes, content_type: str) -> Any:
     from weasyprint.urls import URLFetcherResponse
 
@@ -250,9 +254,13 @@ class LocalFetcher:
 
     _fail_on_errors = False  # WeasyPrint reads this: a refusal is collected, not raised
 
-    def __init__(self, folders: list[Path], files: list[Path]) -> None:
+    def __init__(
+        self, folders: list[Path], files: list[Path], prepared: dict[Path, bytes] | None = None
+    ) -> None:
         self.folders = tuple(folders)
         self.files = frozenset(real_path(path) for path in files)
+        # Prepared copies served in place of files (a photo downsampled for print).
+        self.prepared = {real_path(path): data for path, data in (prepared or {}).items()}
         self.refused: list[str] = []
 
     def __call__(self, url: str) -> Any:
@@ -268,7 +276,12 @@ class LocalFetcher:
         parts = urlsplit(url)
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(unquote(parts.path))
-            allowed = inside_any(path, self.folders) or real_path(path) in self.files
+            real = real_path(path)
+            if real in self.prepared:
+                # Not a file: URL, or WeasyPrint would read the original file instead.
+                data = self.prepared[real]
+                return _response(f"unionkit:prepared/{path.name}", data, _sniffed_type(data))
+            allowed = inside_any(path, self.folders) or real in self.files
             if allowed and path.is_file():
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return _response(url, read_file(path), kind)
