@@ -372,6 +372,34 @@ def build_pdf(job: Job) -> tuple[Outcome, bytes | None]:
     return outcome, outcome.data.get("pdf")
 
 
+def preview_pdf(job: Job) -> tuple[Outcome, bytes | None, Any]:
+    """A document's PDF in memory for a preview, drawn even when it does not fit its pages
+    (then the outcome has the same problem `build` reports, and the overflow says where the
+    content leaves each page)."""
+    outcome = Outcome(job.source)
+    result: list[tuple[bytes, Any]] = []
+
+    def step() -> None:
+        document = load(job.source, None, job.row)
+        context = context_of(document)
+        outcome.warnings = context.warnings
+        checked = validate(document, context, allow_overflow=True)
+        outcome.summary = document.kind.summary(document, context)
+        overflow = checked.overflow
+        if overflow is not None and not overflow.fits and context.layout.one_page:
+            outcome.problems.append(
+                Problem(context.source, 1, "", overflow_message(document, context, overflow))
+            )
+            # The page itself, not a sheet of copies, so the overflow can be marked on it.
+            context.print = replace(context.print, per_sheet=1)
+        result.append((render(checked, "pdf"), overflow))
+
+    _guarded(job.source, outcome, step)
+    if not result:
+        return outcome, None, None
+    return outcome, result[0][0], result[0][1]
+
+
 # -- a batch -----------------------------------------------------------------------------------
 def default_jobs(documents: int) -> int:
     """Worker processes for a batch: none below `PARALLEL_FROM` documents, else a core each."""

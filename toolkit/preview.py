@@ -1,13 +1,18 @@
-"""`unionkit preview`: one page of a document's PDF as a PNG, to look at without a PDF viewer."""
+"""`unionkit preview`: one page of a document's PDF as a PNG, to look at without a PDF viewer;
+a page the content runs off is drawn all the same, with a red band where it leaves it."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
-from toolkit.build import Job, Outcome, build_pdf
+from toolkit.build import Job, Outcome, preview_pdf
 from toolkit.errors import Problem
 from toolkit.output import safe_stem, write_atomically
+
+MM = 72 / 25.4
+OVERFLOW_RED = (220, 20, 30)
 
 
 def preview_page(
@@ -16,7 +21,7 @@ def preview_page(
     """Render page `page` (from 1) of `source` at `dpi` to `target` (default out/NAME-PAGE.png)."""
     import pypdfium2
 
-    outcome, pdf = build_pdf(Job(source, Path("out") / safe_stem(source.stem)))
+    outcome, pdf, overflow = preview_pdf(Job(source, Path("out") / safe_stem(source.stem)))
     if pdf is None:
         return outcome, None
     document = pypdfium2.PdfDocument(pdf)
@@ -26,7 +31,11 @@ def preview_page(
                 Problem(source, None, "", f"has {len(document)} pages, so there is no page {page}")
             )
             return outcome, None
-        picture = document[page - 1].render(scale=dpi / 72).to_pil()
+        pdf_page = document[page - 1]
+        picture = pdf_page.render(scale=dpi / 72).to_pil().convert("RGB")
+        cuts = [mm for index, mm in (overflow.cuts if overflow else []) if index == page - 1]
+        if cuts:
+            _mark_overflow(picture, pdf_page, cuts, dpi)
     finally:
         document.close()
     target = target or Path("out") / f"{safe_stem(source.stem)}-{page}.png"
@@ -34,3 +43,23 @@ def preview_page(
     picture.save(buffer, format="PNG")
     write_atomically(target, buffer.getvalue())
     return outcome, target
+
+
+def _mark_overflow(picture: Any, pdf_page: Any, cuts: list[float], dpi: int) -> None:
+    """A red band across the page where the content leaves it, and a red tint below it:
+    everything under the band is what does not fit."""
+    from PIL import Image, ImageDraw
+
+    scale = dpi / 72
+    _, _, _, media_top = pdf_page.get_mediabox()
+    _, _, _, trim_top = pdf_page.get_trimbox()
+    for mm in cuts:
+        y = round((media_top - trim_top + mm * MM) * scale)
+        band = max(3, round(1.5 * MM * scale))
+        tint = Image.new("RGB", picture.size, OVERFLOW_RED)
+        mask = Image.new("L", picture.size, 0)
+        ImageDraw.Draw(mask).rectangle((0, y, picture.width, picture.height), fill=60)
+        picture.paste(tint, (0, 0), mask)
+        ImageDraw.Draw(picture).rectangle(
+            (0, y - band // 2, picture.width, y + band // 2), fill=OVERFLOW_RED
+        )
