@@ -51,6 +51,11 @@ class PrintSetup:
     crop_marks: bool = False
     sides: int = 1
     """2 for a double-sided document: its pages are fronts and backs in turn."""
+    type_scale: float = 1.0
+    """How much larger than its Word template the paper's type is (a leaflet's template is
+    drawn for A5); the DOCX multiplies it by the fitting scale."""
+    min_type_pt: float = 0.0
+    """No text in the DOCX is set smaller than this."""
 
 
 @dataclass

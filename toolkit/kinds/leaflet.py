@@ -300,6 +300,8 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
         bleed_mm=float(options.bleed.removesuffix("mm")),
         crop_marks=options.crop_marks,
         sides=2 if back else 1,
+        type_scale=BODY_PT[model.size] / BODY_PT["A5"],
+        min_type_pt=measures["min_pt"],
     )
     return context
 

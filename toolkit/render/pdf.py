@@ -56,8 +56,9 @@ def numbered_list(items: list[str]) -> Markup:
     )
 
 
-def image(ref: ImageRef | None, height_mm: float = 20) -> Markup:
-    """An `<img>` for a checked local image (`height_mm` 0: sized by the stylesheet)."""
+def image(ref: ImageRef | None, height_mm: float = 20, max_width_mm: float = 0) -> Markup:
+    """An `<img>` for a checked local image (`height_mm` 0: sized by the stylesheet;
+    `max_width_mm` is for Word, where the stylesheet cannot limit a picture's width)."""
     if ref is None:
         return Markup("")
     height = float(height_mm)
