@@ -185,6 +185,7 @@ def add_crop_marks(pdf: bytes, bleed_mm: float) -> bytes:
 
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # a PDF/X level fixes the version
     registration = _registration_space(writer)
     offset = max(MARK_OFFSET, (bleed_mm + 1) * MM)
     room = offset + MARK_LENGTH + 2 * MM

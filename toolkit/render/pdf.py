@@ -219,8 +219,11 @@ def render_pdf(
     """The document as PDF bytes (laid out now unless `laid_out` is given); copies imposed on
     A4 sheets and crop marks added when the document asks for them."""
     laid_out = laid_out or lay_out(context, template)
+    variant = context.print.pdf_variant
+    # A print file needs no structure for screen readers (and PDF/X no link annotations).
+    for_press = bool(variant and variant.startswith("pdf/x"))
     with _captured(laid_out.records):
-        pdf = laid_out.document.write_pdf(pdf_variant=context.print.pdf_variant, pdf_tags=True)
+        pdf = laid_out.document.write_pdf(pdf_variant=variant, pdf_tags=not for_press)
     _raise_failures(laid_out, template)
     context.warnings.extend(
         Problem(template.html_file, None, "", record.getMessage(), warning=True)
@@ -228,6 +231,13 @@ def render_pdf(
         if record.levelno < logging.ERROR and "HarfBuzz" not in record.getMessage()
     )
     assert isinstance(pdf, bytes)
+    if for_press:
+        from toolkit.render.pdfx import PdfxError, complete_pdfx
+
+        try:
+            pdf = complete_pdfx(pdf, str(variant))
+        except PdfxError as exc:
+            raise RenderError(str(exc), file=template.html_file) from None
     if context.print.per_sheet > 1:
         from toolkit.render.impose import impose_on_sheet
 
