@@ -510,9 +510,9 @@ def leaflet() -> WordDocument:
     table.autofit = False
     fixed_layout(table)
     cell_margins(table, 0)
-    table.columns[0].width, table.columns[1].width = Mm(27), Mm(105)
+    table.columns[0].width, table.columns[1].width = Mm(30), Mm(102)
     code, words = table.rows[0].cells
-    code.width, words.width = Mm(27), Mm(105)
+    code.width, words.width = Mm(30), Mm(102)
     code.paragraphs[0].text = "{% if link %}{{ link|qr_code(design.qr_mm) }}{% endif %}"
     code.paragraphs[0].paragraph_format.line_spacing = 1.0
     words.paragraphs[0].paragraph_format.left_indent = Mm(2.5)
