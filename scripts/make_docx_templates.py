@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -411,9 +412,11 @@ def leaflet_band(doc: WordDocument, paragraph: Paragraph, logo: bool) -> None:
     paragraph.paragraph_format.line_spacing = 1.0
 
 
-def leaflet_event(container: object, doc: WordDocument, events: str) -> None:
+def leaflet_event(container: Any, doc: WordDocument, events: str) -> None:
     """The paragraphs of a loop over `events` in `container` (the body or a table cell)."""
-    first = container.paragraphs[0] if container is not doc and container.paragraphs else None  # type: ignore[attr-defined]
+    first: Paragraph | None = (
+        container.paragraphs[0] if container is not doc and container.paragraphs else None
+    )
 
     def add(text: str = "", style: str | None = None) -> Paragraph:
         nonlocal first
@@ -423,7 +426,8 @@ def leaflet_event(container: object, doc: WordDocument, events: str) -> None:
             if style:
                 paragraph.style = doc.styles[style]
             return paragraph
-        return container.add_paragraph(text, style=style)  # type: ignore[attr-defined,no-any-return]
+        added: Paragraph = container.add_paragraph(text, style=style)
+        return added
 
     add("{%p for event in " + events + " %}")
     add("{%p if event.title %}")
@@ -613,7 +617,12 @@ def leaflet() -> WordDocument:
     borders = OxmlElement("w:pBdr")
     for side in ("top", "left", "bottom", "right"):
         edge = OxmlElement(f"w:{side}")
-        for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "B3121B")):
+        for key, value in (
+            ("w:val", "single"),
+            ("w:sz", "12"),
+            ("w:space", "4"),
+            ("w:color", "B3121B"),
+        ):
             edge.set(qn(key), value)
         borders.append(edge)
     ppr.append(borders)

@@ -100,7 +100,9 @@ back:
 """
 
 
-def rally(size: str = "A5", orientation: str = "portrait", per_sheet: int = 1, extra: str = "") -> str:
+def rally(
+    size: str = "A5", orientation: str = "portrait", per_sheet: int = 1, extra: str = ""
+) -> str:
     """The realistic rally leaflet's YAML."""
     return RALLY.format(
         size=size, orientation=orientation, per_sheet=per_sheet, link=LINK, extra=extra

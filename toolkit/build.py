@@ -197,9 +197,11 @@ def overflow_message(document: LoadedDocument, context: DocumentContext, overflo
         amount = f"about {overflow.lines} lines ({overflow.words} words) too many"
     else:
         amount = f"about {overflow.over_mm:.0f} mm too long"
-    shrunk = " even with the type at its smallest legible size" if len(
-        context.layout.steps(context)
-    ) else ""
+    shrunk = (
+        " even with the type at its smallest legible size"
+        if len(context.layout.steps(context))
+        else ""
+    )
     room = ", ".join(f"{name} ({share:.0%})" for name, share in overflow.parts[:3])
     advice = "shorten them, drop an event or a speaker, or use a smaller picture"
     if context.layout.own_paper:

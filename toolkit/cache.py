@@ -109,7 +109,13 @@ PROFILES: FileCache[object] = FileCache("colour transforms", 4)
 def clear_all() -> None:
     """Forget everything (for tests that change files within one clock tick)."""
     for cache in (
-        FILE_BYTES, PARSED_YAML, TEMPLATES, FOLDER_DIGESTS, ENVIRONMENTS, PICTURES, PROFILES
+        FILE_BYTES,
+        PARSED_YAML,
+        TEMPLATES,
+        FOLDER_DIGESTS,
+        ENVIRONMENTS,
+        PICTURES,
+        PROFILES,
     ):
         cache.clear()
 

@@ -43,9 +43,12 @@ def _prepare(path: Path, limit: tuple[int, int]) -> bytes:
 
             try:
                 source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-                picture = ImageCms.profileToProfile(
-                    picture, source, ImageCms.createProfile("sRGB"), outputMode=picture.mode
-                ) or picture
+                picture = (
+                    ImageCms.profileToProfile(
+                        picture, source, ImageCms.createProfile("sRGB"), outputMode=picture.mode
+                    )
+                    or picture
+                )
             except (ImageCms.PyCMSError, OSError):
                 pass  # a broken profile: the pixels as they are
         buffer = io.BytesIO()

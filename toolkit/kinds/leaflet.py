@@ -20,8 +20,8 @@ from toolkit.document import LoadedDocument, Place
 from toolkit.errors import InputError
 from toolkit.formats import PDF_VARIANTS
 from toolkit.kinds.base import Kind, Layout, Section
-from toolkit.pictures import print_picture
 from toolkit.model import Document, IsoDate, Line, Markdown, Strict, WebAddress
+from toolkit.pictures import print_picture
 
 if TYPE_CHECKING:
     PdfVariant = str
@@ -307,7 +307,7 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
 
 
 def describe(doc: LoadedDocument, context: DocumentContext) -> str:
-    """"A5, double-sided" for the build summary."""
+    """ "A5, double-sided" for the build summary."""
     parts = [f"{context.print.size} {context.print.orientation}"]
     if context.print.sides == 2:
         parts.append("double-sided")

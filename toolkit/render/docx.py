@@ -597,9 +597,7 @@ def _embed_fonts(document: WordDocument, tpl: Any) -> None:
             data = read_file(FONTS / f"{stem}.ttf")
             # A key derived from the font, so the same input gives the same file.
             digest = hashlib.sha256(data).hexdigest().upper()
-            key = "{%s-%s-%s-%s-%s}" % (
-                digest[:8], digest[8:12], digest[12:16], digest[16:20], digest[20:32]
-            )  # fmt: skip
+            key = f"{{{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}}}"
             number += 1
             part = Part(
                 PackURI(f"/word/fonts/font{number}.odttf"),

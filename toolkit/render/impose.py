@@ -6,13 +6,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from itertools import product
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.context import PrintSetup
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfWriter
-    from pypdf.generic import DictionaryObject
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -165,12 +164,12 @@ def _draw_over(page: PageObject, writer: PdfWriter, operators: bytes, registrati
             parts.append(contents)
     parts.append(writer._add_object(after))
     page[NameObject("/Contents")] = ArrayObject(parts)
-    resources = page.get("/Resources")
-    if resources is None:
-        resources = DictionaryObject()
-        page[NameObject("/Resources")] = resources
-    resources = resources.get_object()
-    spaces = resources.get("/ColorSpace")
+    found: Any = page.get("/Resources")
+    if found is None:
+        found = DictionaryObject()
+        page[NameObject("/Resources")] = found
+    resources: Any = found.get_object()
+    spaces: Any = resources.get("/ColorSpace")
     if spaces is None:
         spaces = DictionaryObject()
         resources[NameObject("/ColorSpace")] = spaces
@@ -205,12 +204,11 @@ def add_crop_marks(pdf: bytes, bleed_mm: float) -> bytes:
     return buffer.getvalue()
 
 
-def _as_form(page: PageObject, writer: PdfWriter, clip: Box) -> DictionaryObject:
+def _as_form(page: PageObject, writer: PdfWriter, clip: Box) -> Any:
     """The page's content as a Form XObject clipped to `clip` (in the page's units)."""
     from pypdf.generic import (
         ArrayObject,
         DecodedStreamObject,
-        DictionaryObject,
         FloatObject,
         NameObject,
     )
@@ -224,7 +222,7 @@ def _as_form(page: PageObject, writer: PdfWriter, clip: Box) -> DictionaryObject
     resources = page.get("/Resources")
     if resources is not None:
         form[NameObject("/Resources")] = resources.get_object().clone(writer)
-    return writer._add_object(form)  # type: ignore[no-any-return]
+    return writer._add_object(form)
 
 
 def impose_on_sheet(pdf: bytes, setup: PrintSetup) -> bytes:
@@ -245,7 +243,9 @@ def impose_on_sheet(pdf: bytes, setup: PrintSetup) -> bytes:
         # Each copy keeps half the gutter of its bleed, so neighbours meet and never overlap.
         spill = GUTTER / 2 / layout.scale
         form = _as_form(
-            page, writer, (left - spill, bottom - spill, left + size[0] + spill, bottom + size[1] + spill)
+            page,
+            writer,
+            (left - spill, bottom - spill, left + size[0] + spill, bottom + size[1] + spill),
         )
         sheet = writer.add_blank_page(*layout.sheet)
         trims = layout.trims(mirrored=setup.sides == 2 and number % 2 == 1)

@@ -45,7 +45,9 @@ class Overflow:
         return self.pages <= self.target and not self.cuts
 
 
-def _walk(box: Any, page_part: str | None, part: str | None) -> Iterator[tuple[Any, str | None, str | None]]:
+def _walk(
+    box: Any, page_part: str | None, part: str | None
+) -> Iterator[tuple[Any, str | None, str | None]]:
     from weasyprint.formatting_structure.boxes import MarginBox
 
     if isinstance(box, MarginBox):
@@ -99,7 +101,9 @@ def measure(document: Any, target: int) -> Overflow:
             if overflowing:
                 result.over_mm += height * PX_TO_MM
                 result.lines += sum(
-                    1 for b, pp, _ in _walk(page_box, None, None) if pp == page_part and isinstance(b, LineBox)
+                    1
+                    for b, pp, _ in _walk(page_box, None, None)
+                    if pp == page_part and isinstance(b, LineBox)
                 )
                 result.words += sum(
                     len(b.text.split())

@@ -44,11 +44,13 @@ def _transforms() -> tuple[Any, Any]:
         flat = ImageCms.buildTransform(
             srgb, press, "RGB", "CMYK", ImageCms.Intent.RELATIVE_COLORIMETRIC, flags
         )
-        photo = ImageCms.buildTransform(srgb, press, "RGB", "CMYK", ImageCms.Intent.PERCEPTUAL, flags)
+        photo = ImageCms.buildTransform(
+            srgb, press, "RGB", "CMYK", ImageCms.Intent.PERCEPTUAL, flags
+        )
         return flat, photo
 
-    value: tuple[Any, Any] = PROFILES.for_file(PROFILE, build)
-    return value
+    value: Any = PROFILES.for_file(PROFILE, build)
+    return (value[0], value[1])
 
 
 def cmyk_of(rgb: tuple[float, float, float]) -> tuple[float, float, float, float]:
@@ -144,9 +146,9 @@ def _convert_resources(resources: Any, seen: set[int], variant: str, writer: Any
             state = state.get_object()
             soft = state.get("/SMask")
             alpha = [float(state.get(key, 1)) for key in ("/CA", "/ca")]
-            if (soft is not None and soft != "/None") or min(alpha) < 1:
-                if variant == "pdf/x-1a":
-                    raise PdfxError("PDF/X-1a allows no transparency: choose pdf/x-4")
+            transparent = (soft is not None and soft != "/None") or min(alpha) < 1
+            if transparent and variant == "pdf/x-1a":
+                raise PdfxError("PDF/X-1a allows no transparency: choose pdf/x-4")
     objects = resources.get("/XObject")
     if objects is None:
         return
@@ -201,10 +203,10 @@ def complete_pdfx(pdf: bytes, variant: str) -> bytes:
         for box in ("/TrimBox", "/BleedBox"):
             if box not in page:
                 page[NameObject(box)] = page.mediabox
-    profile = DecodedStreamObject()
-    profile.set_data(read_file(PROFILE))
-    profile[NameObject("/N")] = NumberObject(4)
-    profile = profile.flate_encode()
+    raw = DecodedStreamObject()
+    raw.set_data(read_file(PROFILE))
+    raw[NameObject("/N")] = NumberObject(4)
+    profile = raw.flate_encode()
     intent = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/OutputIntent"),
@@ -219,7 +221,7 @@ def complete_pdfx(pdf: bytes, variant: str) -> bytes:
     root = writer._root_object
     root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
     version, conformance = VERSIONS[variant]
-    info = writer._info.get_object() if writer._info is not None else None
+    info: Any = writer._info.get_object() if writer._info is not None else None
     if info is not None:
         info[NameObject("/GTS_PDFXVersion")] = TextStringObject(version)
         if conformance:
