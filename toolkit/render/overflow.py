@@ -46,11 +46,11 @@ class Overflow:
 
 
 def _walk(
-    box: Any, page_part: str | None, part: str | None
+    box: Any, page_part: str | None, part: str | None, skip: type
 ) -> Iterator[tuple[Any, str | None, str | None]]:
-    from weasyprint.formatting_structure.boxes import MarginBox
-
-    if isinstance(box, MarginBox):
+    """Every box under `box` (but not the margin boxes, `skip`), with the `data-page` and
+    `data-part` marks of its nearest marked ancestors."""
+    if isinstance(box, skip):
         return
     element = getattr(box, "element", None)
     if element is not None and getattr(box, "element_tag", None) and hasattr(element, "get"):
@@ -58,7 +58,7 @@ def _walk(
         part = element.get("data-part") or part
     yield box, page_part, part
     for child in getattr(box, "children", ()):
-        yield from _walk(child, page_part, part)
+        yield from _walk(child, page_part, part, skip)
 
 
 def _bottom(box: Any) -> float:
@@ -67,7 +67,7 @@ def _bottom(box: Any) -> float:
 
 def measure(document: Any, target: int) -> Overflow:
     """Measure a WeasyPrint `Document` against a target of `target` pages."""
-    from weasyprint.formatting_structure.boxes import LineBox, ReplacedBox, TextBox
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox, TextBox
 
     pages = document.pages
     result = Overflow(pages=len(pages), target=target)
@@ -82,7 +82,7 @@ def measure(document: Any, target: int) -> Overflow:
         room_px = max(room_px, room)
         used: dict[str | None, float] = {}
         extents: dict[str, tuple[float, float]] = {}
-        for box, page_part, part in _walk(page_box, None, None):
+        for box, page_part, part in _walk(page_box, None, None, MarginBox):
             if isinstance(box, LineBox | ReplacedBox):
                 bottom = _bottom(box)
                 used[page_part] = max(used.get(page_part, top), bottom)
@@ -102,12 +102,12 @@ def measure(document: Any, target: int) -> Overflow:
                 result.over_mm += height * PX_TO_MM
                 result.lines += sum(
                     1
-                    for b, pp, _ in _walk(page_box, None, None)
+                    for b, pp, _ in _walk(page_box, None, None, MarginBox)
                     if pp == page_part and isinstance(b, LineBox)
                 )
                 result.words += sum(
                     len(b.text.split())
-                    for b, pp, _ in _walk(page_box, None, None)
+                    for b, pp, _ in _walk(page_box, None, None, MarginBox)
                     if pp == page_part and isinstance(b, TextBox)
                 )
                 cut = (first, (top + room) * PX_TO_MM)
