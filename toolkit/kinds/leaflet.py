@@ -203,10 +203,11 @@ def design(size: str, orientation: str, per_sheet: int) -> dict[str, float]:
 
 
 def fit_steps(context: DocumentContext) -> tuple[float, ...]:
-    """First the same type with speakers and events set in two columns, then the type and
-    picture a step smaller at a time, down to the legible floor for the printed size."""
+    """At full size, first speakers and events set in two columns, then the picture beside
+    the text too; then the type and picture a step smaller at a time, down to the legible
+    floor for the printed size."""
     floor = float(context.values["design"]["floor_scale"])
-    steps = [1.0]
+    steps = [1.0, 1.0]
     scale = 1.0
     while scale * FIT_RATIO >= floor - 0.005:
         scale *= FIT_RATIO
