@@ -15,6 +15,8 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +31,77 @@ TARGETS = {
     "rerun_vs_first": ("unchanged re-run ÷ first run", "<=", 0.05),
     "rss_600_vs_100": ("peak memory at 600 documents ÷ at 100", "<=", 1.2),
     "help_vs_import": ("`unionkit -h` ÷ `import click, yaml`", "<=", 1.5),
+    # Fitting lays out at full size, then bisects the steps: at most three more layouts.
+    "fit_vs_one_layout": ("fitting a leaflet ÷ one layout of it", "<=", 4.0),
 }
+
+LEAFLET = """\
+template: leaflet
+campaign: campaign.yaml
+size: {size}
+per_sheet: {per_sheet}
+headline: Free the jailed oil workers of Zhanaozen
+subheading: Rally on the second anniversary of the massacre
+image: demonstration.jpg
+events:
+  - title: Rally at the Foreign Office
+    date: 2013-12-16
+    time: "10:00"
+    venue: Foreign and Commonwealth Office
+    address: King Charles Street, off Whitehall, London SW1A 2AH
+  - title: March to the Kazakh embassy
+    date: 2013-12-16
+    time: "12:00"
+    venue: Embassy of the Republic of Kazakhstan
+    address: 125 Pall Mall, London SW1Y 5EA
+body: |
+  Two years ago, on 16 December 2011, police opened fire on oil workers who had been on
+  strike for seven months in Zhanaozen, western Kazakhstan. At least 16 people were killed
+  and 60 wounded. Strikers and their supporters were then jailed for up to six years, after
+  trials in which defendants spoke of torture in custody. We are asking the British
+  government, which courts the Kazakh regime for oil and trade, to speak up for them.
+
+  - Free the jailed oil workers and Roza Tuletaeva
+  - An independent inquiry into the shootings
+  - The right to strike and to organise in Kazakhstan
+speakers:
+  - name: Yulia Mazurova
+    role: director of the film about Zhanaozen
+  - name: Kirill Buketov
+    role: International Union of Food Workers
+  - name: Steve Hedley
+    role: RMT Offshore Energy Branch
+link: https://peopleandnature.wordpress.com/kazakh-oil-workers/
+organisers: Called by Justice for Kazakhstan Oil Workers with the RMT Offshore Energy Branch
+"""
+FITTED = [("A4", 1), ("A5", 1), ("A5", 2), ("A6", 1), ("A6", 4)]
+
+
+def fitting(folder: Path) -> tuple[float, dict[str, float]]:
+    """Mean over realistic leaflets (every size, single and imposed) of the time `check`
+    takes to fit one ÷ the time of one layout at the scale it chose; and each one's scale."""
+    from toolkit.build import check
+    from toolkit.render.pdf import lay_out
+
+    for name in ("campaign.yaml", "logo.png", "demonstration.jpg"):
+        shutil.copy(EXAMPLE / name, folder / name)
+    ratios, scales = [], {}
+    for size, copies in FITTED:
+        source = folder / f"leaflet-{size}-{copies}.yaml"
+        source.write_text(LEAFLET.format(size=size, per_sheet=copies), encoding="utf-8")
+        checked = check(source)  # warms the caches
+        fit = statistics.median(_seconds(partial(check, source)) for _ in range(3))
+        context, template = checked.context, checked.document.template
+        one = statistics.median(_seconds(partial(lay_out, context, template)) for _ in range(3))
+        ratios.append(fit / one)
+        scales[f"fit_scale_{size}_{copies}up"] = float(context.values["fit"]["scale"])
+    return statistics.mean(ratios), scales
+
+
+def _seconds(step: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    step()
+    return time.perf_counter() - start
 
 
 def workspace(folder: Path, rows: int) -> tuple[Path, Path]:
@@ -179,6 +251,10 @@ def main() -> int:
         )
         results["rss_600_vs_100"] = rss_600 / rss_100
         figures |= {"rss_100_kib": rss_100, "rss_600_kib": rss_600}
+
+        fit_ratio, scales = fitting(folder)
+        results["fit_vs_one_layout"] = fit_ratio
+        figures |= scales
 
     help_s = median_time(unionkit("-h"))
     import_s = median_time([PYTHON, "-c", "import click, yaml"])

@@ -9,6 +9,7 @@ import sys
 import typing
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -85,6 +86,7 @@ def styles(doc: WordDocument) -> None:
     heading.font.color.rgb = ACCENT
     heading.paragraph_format.space_before = Pt(12)
     heading.paragraph_format.space_after = Pt(4)
+    heading.paragraph_format.line_spacing = Pt(22)
     heading.paragraph_format.keep_with_next = True
 
     big = doc.styles["Heading 1"]
@@ -377,90 +379,257 @@ def shade(paragraph: Paragraph, colour: str) -> None:
     ppr.append(shading)
 
 
-def leaflet() -> WordDocument:
-    """An A5 leaflet; the renderer sets the real paper size and scales the type with it."""
-    doc = Document()
-    styles(doc)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(148), Mm(210)
-    section.top_margin = section.bottom_margin = Mm(12)
-    section.left_margin = section.right_margin = Mm(12)
+def cell_margins(table: object, mm: float) -> None:
+    """Zero (or `mm`) padding in every cell, so widths mean what they say."""
+    tbl_pr = table._tbl.tblPr  # type: ignore[attr-defined]
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(int(Mm(mm if side in ("left", "right") else 0).twips)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tbl_pr.append(margins)
 
-    band = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-    band.text = ""
-    band.add_run("{% if campaign.logo %}{{ campaign.logo|image(6) }}  {% endif %}")
-    run = band.add_run("{{ campaign.name or '' }}")
+
+def fixed_layout(table: object) -> None:
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)  # type: ignore[attr-defined]
+
+
+def leaflet_band(doc: WordDocument, paragraph: Paragraph, logo: bool) -> None:
+    paragraph.text = ""
+    if logo:
+        paragraph.add_run(
+            "{% if campaign.logo %}{{ campaign.logo|image(design.body_pt * fit.scale * 0.55) }}"
+            "  {% endif %}"
+        )
+    run = paragraph.add_run("{{ campaign.name or '' }}")
     run.bold = True
     run.font.all_caps = True
-    run.font.size = Pt(9.5)
+    run.font.size = Pt(9)
     run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     set_font(run, SANS)
-    shade(band, "B3121B")
-    band.paragraph_format.space_after = Pt(10)
+    shade(paragraph, "B3121B")
+    paragraph.paragraph_format.space_after = Pt(8)
+    # Not exact: an exact line would clip the logo.
+    paragraph.paragraph_format.line_spacing = 1.0
 
+
+def leaflet_event(container: Any, doc: WordDocument, events: str) -> None:
+    """The paragraphs of a loop over `events` in `container` (the body or a table cell)."""
+    first: Paragraph | None = (
+        container.paragraphs[0] if container is not doc and container.paragraphs else None
+    )
+
+    def add(text: str = "", style: str | None = None) -> Paragraph:
+        nonlocal first
+        if first is not None:
+            paragraph, first = first, None
+            paragraph.text = text
+            if style:
+                paragraph.style = doc.styles[style]
+            return paragraph
+        added: Paragraph = container.add_paragraph(text, style=style)
+        return added
+
+    add("{%p for event in " + events + " %}")
+    add("{%p if event.title %}")
+    title = add("{{ event.title }}", "Unionkit Kind")
+    title.paragraph_format.space_after = Pt(0)
+    title.paragraph_format.line_spacing = Pt(10.5)
+    title.paragraph_format.keep_with_next = True
+    add("{%p endif %}")
+    when = add()
+    date_run = when.add_run("{{ event.date }}")
+    date_run.bold = True
+    date_run.font.size = Pt(12.5)
+    set_font(date_run, SANS)
+    time_run = when.add_run("{% if event.time %} {{ event.time }}{% endif %}")
+    time_run.bold = True
+    time_run.font.size = Pt(12.5)
+    time_run.font.color.rgb = ACCENT
+    set_font(time_run, SANS)
+    when.paragraph_format.space_after = Pt(0)
+    when.paragraph_format.line_spacing = Pt(15)
+    when.paragraph_format.keep_with_next = True
+    where = add(style="Unionkit Leaflet Text")
+    where.add_run("{{ event.venue or '' }}").bold = True
+    where.add_run("{% if event.venue and event.address %}, {% endif %}{{ event.address or '' }}")
+    where.paragraph_format.space_after = Pt(5)
+    add("{%p endfor %}")
+
+
+def leaflet_events(doc: WordDocument, events: str) -> None:
+    """Events one under another, or side by side in two columns once the leaflet is being
+    fitted (as the PDF sets them)."""
+    doc.add_paragraph("{%p if fit.step >= 1 and " + events + "|length > 1 %}")
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    fixed_layout(table)
+    cell_margins(table, 1.5)
+    for cell, half in zip(table.rows[0].cells, ("[0::2]", "[1::2]"), strict=True):
+        cell.width = Mm(66)
+        leaflet_event(cell, doc, events + half)
+    for column in table.columns:
+        column.width = Mm(66)
+    doc.add_paragraph("{%p else %}")
+    leaflet_event(doc, doc, events)
+    doc.add_paragraph("{%p endif %}")
+
+
+def leaflet() -> WordDocument:
+    """An A5 leaflet (front, and a back when there is one); the renderer sets the real paper
+    size, scales type, tables and pictures with it, and embeds the fonts, so Word and
+    LibreOffice lay it out as the PDF is."""
+    doc = Document()
+    styles(doc)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(3)
+    # Exact leading, as the PDF's CSS sets it: Word's "single" for Noto is 1.36 lines.
+    normal.paragraph_format.line_spacing = Pt(13.7)
+    text = doc.styles.add_style("Unionkit Leaflet Text", 1)
+    text.base_style = normal
+    set_font(text, SANS)
+    text.paragraph_format.line_spacing = Pt(13.2)
+    small = doc.styles.add_style("Unionkit Leaflet Small", 1)
+    small.base_style = normal
+    set_font(small, SANS)
+    small.font.size = Pt(8.5)
+    small.font.color.rgb = MUTED
+    small.paragraph_format.space_after = Pt(0)
+    small.paragraph_format.line_spacing = Pt(10.2)
+    for name in ("List Bullet", "List Number", "List Continue"):
+        doc.styles[name].paragraph_format.space_after = Pt(1)
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(148), Mm(210)
+    section.top_margin = Mm(5)
+    section.bottom_margin = Mm(30)
+    section.left_margin = section.right_margin = Mm(8)
+    section.header_distance = Mm(4)
+    section.footer_distance = Mm(4)
+    # The front's foot (QR code, link, organisers) on page 1; the back's (contact) after.
+    section.different_first_page_header_footer = True
+
+    foot = section.first_page_footer
+    table = foot.add_table(rows=1, cols=2, width=Mm(132))
+    table.autofit = False
+    fixed_layout(table)
+    cell_margins(table, 0)
+    table.columns[0].width, table.columns[1].width = Mm(30), Mm(102)
+    code, words = table.rows[0].cells
+    code.width, words.width = Mm(30), Mm(102)
+    code.paragraphs[0].text = "{% if link %}{{ link|qr_code(design.qr_mm) }}{% endif %}"
+    code.paragraphs[0].paragraph_format.line_spacing = 1.0
+    words.paragraphs[0].paragraph_format.left_indent = Mm(2.5)
+    link = words.paragraphs[0]
+    link.style = doc.styles["Unionkit Leaflet Text"]
+    link_run = link.add_run("{{ link_text or '' }}")
+    link_run.bold = True
+    link.paragraph_format.space_after = Pt(1)
+    for line in ("{{ organisers or '' }}", "{{ campaign.contact_line }}"):
+        words.add_paragraph(line, style="Unionkit Leaflet Small").paragraph_format.left_indent = Mm(
+            2.5
+        )
+    # python-docx leaves an empty paragraph before the table: make it a hairline rule.
+    rule = foot.paragraphs[0]
+    bottom_border(rule, 8, "B3121B")
+    rule.paragraph_format.space_after = Pt(3)
+    rule.paragraph_format.line_spacing = Pt(2)
+    back_foot = section.footer.paragraphs[0]
+    back_foot.style = doc.styles["Unionkit Leaflet Small"]
+    back_foot.add_run("{{ campaign.contact_line }}")
+
+    band = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    leaflet_band(doc, band, logo=True)
     headline = doc.add_paragraph("{{ headline }}", style="Title")
-    headline.runs[0].font.size = Pt(26)
-    headline.paragraph_format.space_after = Pt(4)
+    headline.runs[0].font.size = Pt(27)
+    headline.paragraph_format.space_after = Pt(3)
+    headline.paragraph_format.line_spacing = Pt(28.5)
     doc.add_paragraph("{%p if subheading %}")
     sub = doc.add_paragraph()
     sub_run = sub.add_run("{{ subheading }}")
     sub_run.bold = True
-    sub_run.font.size = Pt(13)
+    sub_run.font.size = Pt(12.5)
     sub_run.font.color.rgb = ACCENT
     set_font(sub_run, SANS)
+    sub.paragraph_format.space_after = Pt(6)
+    sub.paragraph_format.line_spacing = Pt(15.5)
     doc.add_paragraph("{%p endif %}")
 
-    doc.add_paragraph("{%p if image %}")
-    picture = doc.add_paragraph("{{ image|image(34) }}")
+    doc.add_paragraph("{%p if image and fit.step < 2 %}")
+    picture = doc.add_paragraph("{{ image|image(design.picture_mm * fit.scale * fit.scale) }}")
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.space_after = Pt(6)
+    picture.paragraph_format.line_spacing = 1.0
     doc.add_paragraph("{%p endif %}")
 
-    doc.add_paragraph("{%p for event in events %}")
-    doc.add_paragraph("{%p if event.title %}")
-    doc.add_paragraph("{{ event.title }}", style="Unionkit Kind").paragraph_format.space_after = Pt(
-        0
-    )
-    doc.add_paragraph("{%p endif %}")
-    when = doc.add_paragraph()
-    date_run = when.add_run("{{ event.date }}")
-    date_run.bold = True
-    date_run.font.size = Pt(15)
-    set_font(date_run, SANS)
-    time_run = when.add_run("{% if event.time %} {{ event.time }}{% endif %}")
-    time_run.bold = True
-    time_run.font.size = Pt(15)
-    time_run.font.color.rgb = ACCENT
-    set_font(time_run, SANS)
-    when.paragraph_format.space_after = Pt(0)
-    where = doc.add_paragraph()
-    where.add_run("{{ event.venue or '' }}").bold = True
-    where.add_run("{% if event.venue and event.address %}, {% endif %}{{ event.address or '' }}")
-    where.paragraph_format.space_after = Pt(8)
-    doc.add_paragraph("{%p endfor %}")
+    leaflet_events(doc, "events")
 
-    doc.add_paragraph("{%p if body %}")
+    # Under more pressure, the picture beside the body, as in the PDF.
+    doc.add_paragraph("{%p if image and fit.step >= 2 %}")
+    beside = doc.add_table(rows=1, cols=2)
+    beside.autofit = False
+    fixed_layout(beside)
+    cell_margins(beside, 1.5)
+    words_cell, picture_cell = beside.rows[0].cells
+    words_cell.width, picture_cell.width = Mm(92), Mm(40)
+    beside.columns[0].width, beside.columns[1].width = Mm(92), Mm(40)
+    words_cell.paragraphs[0].text = "{{p body|markdown }}"
+    picture_cell.paragraphs[0].text = "{{ image|image(design.picture_mm, 38) }}"
+    picture_cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    picture_cell.paragraphs[0].paragraph_format.line_spacing = 1.0
+    doc.add_paragraph("{%p elif body %}")
     doc.add_paragraph("{{p body|markdown }}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for speaker in speakers %}")
-    speaker = doc.add_paragraph(style="List Bullet")
+    speaker = doc.add_paragraph(style="Unionkit Leaflet Text")
+    speaker.add_run("▸ ").font.color.rgb = ACCENT
     speaker.add_run("{{ speaker.name }}").bold = True
     speaker.add_run("{% if speaker.role %}, {{ speaker.role }}{% endif %}")
+    speaker.paragraph_format.space_after = Pt(1)
     doc.add_paragraph("{%p endfor %}")
 
-    foot = doc.add_table(rows=1, cols=2)
-    foot.autofit = False
-    foot.columns[0].width, foot.columns[1].width = Mm(30), Mm(94)
-    code, text = foot.rows[0].cells
-    code.width, text.width = Mm(30), Mm(94)
-    code.paragraphs[0].text = "{% if link %}{{ link|qr_code(26) }}{% endif %}"
-    link = text.paragraphs[0]
-    link_run = link.add_run("{{ link_text or '' }}")
-    link_run.bold = True
-    set_font(link_run, SANS)
-    organisers = text.add_paragraph("{{ organisers or '' }}")
-    organisers.runs[0].font.size = Pt(8.5)
-    contact = text.add_paragraph("{{ campaign.contact_line }}", style="Unionkit Footer")
-    contact.paragraph_format.space_after = Pt(0)
+    doc.add_paragraph("{%p if back %}")
+    turn = doc.add_paragraph()
+    turn.add_run().add_break(WD_BREAK.PAGE)
+    turn.paragraph_format.space_after = Pt(0)
+    back_band = doc.add_paragraph()
+    leaflet_band(doc, back_band, logo=False)
+    doc.add_paragraph("{%p if back.heading %}")
+    heading = doc.add_paragraph("{{ back.heading }}", style="Title")
+    heading.runs[0].font.size = Pt(20)
+    heading.paragraph_format.space_after = Pt(4)
+    heading.paragraph_format.line_spacing = Pt(22)
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if back.body %}")
+    doc.add_paragraph("{{p back.body|markdown }}")
+    doc.add_paragraph("{%p endif %}")
+    leaflet_events(doc, "back.events")
+    doc.add_paragraph("{%p if back.join %}")
+    doc.add_paragraph("{{p back.join|markdown('Unionkit Leaflet Join') }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endif %}")
+
+    join = doc.styles.add_style("Unionkit Leaflet Join", 1)
+    join.base_style = text
+    join.paragraph_format.left_indent = Mm(2)
+    join.paragraph_format.space_after = Pt(2)
+    ppr = join.element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (
+            ("w:val", "single"),
+            ("w:sz", "12"),
+            ("w:space", "4"),
+            ("w:color", "B3121B"),
+        ):
+            edge.set(qn(key), value)
+        borders.append(edge)
+    ppr.append(borders)
     return doc
 
 

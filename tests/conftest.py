@@ -104,8 +104,13 @@ def docx_text(path: Path) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     for section in document.sections:
-        parts.extend(p.text for p in section.header.paragraphs)
-        parts.extend(p.text for p in section.footer.paragraphs)
+        for story in (section.header, section.footer, section.first_page_footer):
+            if story.is_linked_to_previous:
+                continue
+            parts.extend(p.text for p in story.paragraphs)
+            for table in story.tables:
+                for row in table.rows:
+                    parts.extend(cell.text for cell in row.cells)
     return "\n".join(parts)
 
 

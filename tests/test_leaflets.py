@@ -26,6 +26,19 @@ def leaflet(extra: str = "") -> str:
     )
 
 
+def pictures(path: Path) -> int:
+    """Pictures placed in a DOCX: in its body and in its headers and footers."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        stories = [
+            n
+            for n in package.namelist()
+            if re.match(r"word/(document|footer\d*|header\d*)\.xml", n)
+        ]
+        return sum(package.read(name).count(b"<wp:inline") for name in stories)
+
+
 def box_mm(box: object) -> tuple[float, float]:
     width = float(box.width) / MM  # type: ignore[attr-defined]
     height = float(box.height) / MM  # type: ignore[attr-defined]
@@ -87,9 +100,7 @@ def test_copies_are_imposed_on_one_a4_sheet_with_crop_marks(
     assert sorted(box_mm(sheet.mediabox)) == pytest.approx([210, 297], abs=0.2)
     assert squash(sheet.extract_text()).count("Free the oil workers") == copies
     assert reader.metadata is not None and reader.metadata.title == "Free the oil workers"
-    content = sheet.get_contents().get_data()  # type: ignore[union-attr]
-    strokes = re.findall(rb"m\s+[\d.]+ [\d.]+ l\s+S", content)
-    assert len(strokes) == copies * 8, "two strokes at each corner of each copy"
+    # Where the marks are, and that they show, is looked at in test_print.py.
 
 
 def test_per_sheet_on_the_command_line_wins(
@@ -123,8 +134,7 @@ def test_the_qr_code_scans_to_the_link(
     assert _decode_qr(tmp_path / "out" / "leaflet.pdf") == [LINK]
     printed = re.sub(r"[\s\-]", "", pdf_text(tmp_path / "out" / "leaflet.pdf"))
     assert re.sub(r"-", "", LINK.split("://")[1].rstrip("/")) in printed
-    document = docx.Document(str(tmp_path / "out" / "leaflet.docx"))
-    assert len(document.inline_shapes) == 1, "the QR code is a picture in the DOCX"
+    assert pictures(tmp_path / "out" / "leaflet.docx") == 1, "the QR code is a picture"
 
 
 def test_the_example_flyers_carry_their_images_and_words(
@@ -136,9 +146,9 @@ def test_the_example_flyers_carry_their_images_and_words(
         reader = PdfReader(tmp_path / f"{name}.pdf")
         text = squash(pdf_text(tmp_path / f"{name}.pdf"))
         word = squash(docx_text(tmp_path / f"{name}.docx"))
-        assert len(reader.pages) == 1
-        document = docx.Document(str(tmp_path / f"{name}.docx"))
-        assert len(document.inline_shapes) >= 3, "logo, picture and QR code"
+        # The demonstration leaflet is double-sided: a sheet of fronts, a sheet of backs.
+        assert len(reader.pages) == (2 if name == "demo-leaflet" else 1)
+        assert pictures(tmp_path / f"{name}.docx") >= 3, "logo, picture and QR code"
         # Words and how often each copy prints them.
         expected = (
             {"Unknown Tragedy": 1, "Wednesday 4 December 2013": 1, "Yulia Mazurova": 1}
@@ -149,7 +159,8 @@ def test_the_example_flyers_carry_their_images_and_words(
             assert text.count(words) == copies * per_copy, words
             assert words in word
         if name == "film-flyer":
-            assert len(reader.pages[0].images) >= copies, "the still is embedded in each copy"
+            # Embedded once, drawn in every copy.
+            assert len(reader.pages[0].images) >= 1, "the still is embedded"
             assert "Charles Clore House, 17 Russell Square, London WC1" in word
 
 
@@ -196,4 +207,5 @@ def test_a_leaflet_that_overflows_its_page_says_so(
     source = write("leaflet.yaml", leaflet("size: A6\n" + body))
     run = cli("build", source, "-o", tmp_path / "out", "-f", "pdf")
     assert run.exit_code == 1
-    assert "the leaflet runs to" in run.stderr and "at A6" in run.stderr
+    assert "the leaflet's front does not fit at A6" in run.stderr
+    assert re.search(r"about \d+ lines \(\d+ words\) too many", run.stderr)

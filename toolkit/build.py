@@ -80,6 +80,9 @@ class Checked:
     document: LoadedDocument
     context: DocumentContext
     pages: Any = None
+    overflow: Any = None
+    """How the layout measured against its page target (`toolkit.render.overflow.Overflow`);
+    with `allow_overflow`, a document that does not fit still gets here with it."""
 
 
 @dataclass
@@ -136,10 +139,13 @@ def context_of(document: LoadedDocument, pdf_variant: str | None = None) -> Docu
     return context
 
 
-def validate(document: LoadedDocument, context: DocumentContext) -> Checked:
+def validate(
+    document: LoadedDocument, context: DocumentContext, *, allow_overflow: bool = False
+) -> Checked:
     """The checks that need more than the fields: a local template's names, and the layout
-    of a kind whose pages are checked. `check` and `build` both pass through here, so they
-    can never disagree."""
+    of a kind whose pages are checked (fitted to its page target by the kind's steps). `check`
+    and `build` both pass through here, so they can never disagree. With `allow_overflow`, a
+    document that cannot fit is laid out at its last step instead of refused (for previews)."""
     from toolkit.glyphs import glyph_warnings
 
     context.warnings.extend(glyph_warnings(document.kind.printed_texts(document)))
@@ -149,27 +155,86 @@ def validate(document: LoadedDocument, context: DocumentContext) -> Checked:
         problems = check_template(document.template)
         if problems:
             raise UnionkitError(problems=problems)
-    pages = None
+    pages = overflow = None
     layout = context.layout
     if layout.checked:
-        from toolkit.render.pdf import lay_out
-
-        target = layout.page_target(context)
-        for step, scale in enumerate((1.0, *layout.fit_steps)):
-            context.values["fit"] = {"scale": scale, "step": step}
-            pages = lay_out(context, document.template)
-            if len(pages.document.pages) <= target:
-                break
-        count = len(pages.document.pages) if pages is not None else 0
-        if layout.one_page and count > target:
+        pages, overflow = fit_to_pages(document, context)
+        if layout.one_page and not overflow.fits and not allow_overflow:
             raise UnionkitError(
-                f"the {document.kind.name} runs to {count} pages at {context.print.size}"
-                f" (it should take {target}): shorten the body, drop an event or speaker,"
-                " or choose a bigger size",
-                file=context.source,
-                line=1,
+                overflow_message(document, context, overflow), file=context.source, line=1
             )
-    return Checked(document, context, pages)
+    return Checked(document, context, pages, overflow)
+
+
+def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[Any, Any]:
+    """Lay the document out at full size and, if it overflows its page target, find the
+    largest fitting step (a bisection that starts where the first overflow says the fit
+    will be, so a fitted document costs two or three more layouts, not one per step). The
+    context is left at the chosen step, for every renderer; returns its layout and its
+    measure (at the last step when none fits)."""
+    from toolkit.render.overflow import measure
+    from toolkit.render.pdf import lay_out
+
+    layout = context.layout
+    target = layout.page_target(context)
+    scales = (1.0, *layout.steps(context))
+    tried: dict[int, tuple[Any, Any]] = {}
+
+    def fits(step: int) -> bool:
+        if step not in tried:
+            context.values["fit"] = {"scale": scales[step], "step": step}
+            pages = lay_out(context, document.template)
+            tried[step] = (pages, measure(pages.document, target))
+        return bool(tried[step][1].fits)
+
+    last = len(scales) - 1
+    if fits(0) or last == 0:
+        return tried[0]
+    # Type and pictures take room roughly as the square of the scale.
+    guess = (1.0 / max(tried[0][1].ratio, 1.0)) ** 0.5
+    probe = next((i for i in range(1, last + 1) if scales[i] <= guess + 0.005), last)
+    failing, fitting = 0, last + 1  # the largest step known not to fit; the smallest that does
+    while fitting - failing > 1:
+        if fits(probe):
+            fitting = probe
+        else:
+            failing = probe
+        # Look next door first: the guess is usually one step off at most.
+        nearer = probe - 1 if fitting == probe else probe + 1
+        probe = nearer if failing < nearer < fitting else (failing + fitting) // 2
+    chosen = fitting if fitting <= last else last
+    context.values["fit"] = {"scale": scales[chosen], "step": chosen}
+    return tried[chosen]
+
+
+def overflow_message(document: LoadedDocument, context: DocumentContext, overflow: Any) -> str:
+    """What to say when a document cannot fit its pages even at its smallest legible size:
+    by how much, and what takes the room."""
+    kind = document.kind.name
+    where = f"at {context.print.size}" if context.layout.own_paper else ""
+    sides = overflow.overflowing
+    what = f"the {kind}'s {' and '.join(sides)}" if sides else f"the {kind}"
+    if overflow.lines:
+        amount = f"about {overflow.lines} lines ({overflow.words} words) too many"
+    else:
+        amount = f"about {overflow.over_mm:.0f} mm too long"
+    shrunk = (
+        " even with the type at its smallest legible size"
+        if len(context.layout.steps(context))
+        else ""
+    )
+    room = ", ".join(f"{name} ({share:.0%})" for name, share in overflow.parts[:3])
+    advice = "shorten them, drop an event or a speaker, or use a smaller picture"
+    if context.layout.own_paper:
+        if context.print.per_sheet > 1:
+            advice += ", or print fewer copies to a sheet (per_sheet: 1 prints it full size)"
+        elif context.print.size != "A4":
+            advice += ", or choose a bigger size"
+    most = f"; most room goes to {room}: {advice}" if room else f": {advice}"
+    return (
+        f"{what} does not fit {where} ({overflow.pages} pages for"
+        f" {overflow.target}){shrunk}: {amount}{most}"
+    ).replace("  ", " ")
 
 
 def check(
@@ -329,6 +394,47 @@ def build_one(
     if outcome.problems:
         outcome.digest = ""  # a partly failed build is never taken as up to date
     return outcome
+
+
+def preview_pdf(job: Job) -> tuple[Outcome, bytes | None, Any]:
+    """A document's PDF in memory for a preview, drawn even when it does not fit its pages
+    (then the outcome has the same problem `build` reports, and the overflow says where the
+    content leaves each page)."""
+    outcome = Outcome(job.source)
+    result: list[tuple[bytes, Any]] = []
+
+    def step() -> None:
+        document = load(job.source, None, job.row)
+        context = context_of(document)
+        outcome.warnings = context.warnings
+        checked = validate(document, context, allow_overflow=True)
+        outcome.summary = document.kind.summary(document, context)
+        overflow = checked.overflow
+        if overflow is not None and not overflow.fits and context.layout.one_page:
+            outcome.problems.append(
+                Problem(context.source, 1, "", overflow_message(document, context, overflow))
+            )
+            # The page itself, not a sheet of copies, so the overflow can be marked on it.
+            context.print = replace(context.print, per_sheet=1)
+        result.append((render(checked, "pdf"), overflow))
+
+    _guarded(job.source, outcome, step)
+    if not result:
+        return outcome, None, None
+    return outcome, result[0][0], result[0][1]
+
+
+def preview_in_worker(
+    job: Job, *, seconds: float | None = None
+) -> tuple[Outcome, bytes | None, Any]:
+    """`preview_pdf` in a worker process, within `seconds` (default: a minute)."""
+    from toolkit.workers import BUILD_SECONDS, Workers
+
+    with Workers(1, seconds or BUILD_SECONDS, warm_renderers) as pool:
+        result = next(pool.run(preview_pdf, [(job,)]))
+    if isinstance(result, tuple):
+        return result
+    return outcome_of(job.source, result), None, None
 
 
 # -- a batch -----------------------------------------------------------------------------------

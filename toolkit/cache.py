@@ -111,13 +111,24 @@ FOLDER_DIGESTS: FileCache[str] = FileCache("template folder fingerprints", 64)
 """Fingerprints of template folders, keyed by every file's stamp."""
 ENVIRONMENTS: FileCache[object] = FileCache("Jinja environments", 32)
 """One sandboxed Jinja environment per template file, which keeps its compiled code."""
-PICTURES: FileCache[bytes] = FileCache("pictures drawn for Word", 16)
-"""SVG pictures drawn as PNG for Word, which cannot place SVG itself."""
+PICTURES: FileCache[bytes] = FileCache("pictures drawn for Word and made ready for print", 16)
+"""SVG pictures drawn as PNG for Word, which cannot place SVG itself, and photos turned
+upright and downsampled for print."""
+PROFILES: FileCache[object] = FileCache("colour transforms", 4)
+"""Colour transforms built from an ICC profile (for PDF/X)."""
 
 
 def clear_all() -> None:
     """Forget everything (for tests that change files within one clock tick)."""
-    for cache in (FILE_BYTES, PARSED_YAML, TEMPLATES, FOLDER_DIGESTS, ENVIRONMENTS, PICTURES):
+    for cache in (
+        FILE_BYTES,
+        PARSED_YAML,
+        TEMPLATES,
+        FOLDER_DIGESTS,
+        ENVIRONMENTS,
+        PICTURES,
+        PROFILES,
+    ):
         cache.clear()
 
 

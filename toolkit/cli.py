@@ -491,9 +491,11 @@ def preview(file: Path, page: int, dpi: int, out_file: Path | None) -> None:
 
     outcome, written = preview_page(file, page, dpi, out_file)
     _show(outcome, ok_line=False)
-    if written is None:
+    if written is not None:
+        click.echo(str(written))
+    # A page drawn for a document that does not build (it overflows) still fails.
+    if written is None or outcome.problems:
         sys.exit(1)
-    click.echo(str(written))
 
 
 @main.command(context_settings=CONTEXT)

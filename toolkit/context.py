@@ -51,6 +51,13 @@ class PrintSetup:
     pdf_variant: str | None = None
     bleed_mm: float = 0.0
     crop_marks: bool = False
+    sides: int = 1
+    """2 for a double-sided document: its pages are fronts and backs in turn."""
+    type_scale: float = 1.0
+    """How much larger than its Word template the paper's type is (a leaflet's template is
+    drawn for A5); the DOCX multiplies it by the fitting scale."""
+    min_type_pt: float = 0.0
+    """No text in the DOCX is set smaller than this."""
 
 
 @dataclass
@@ -67,6 +74,9 @@ class DocumentContext:
     print: PrintSetup = field(default_factory=PrintSetup)
     layout: Layout = field(default_factory=Layout)
     """The kind's rules about pages (one page a side; its own paper size)."""
+    prepared: dict[Path, bytes] = field(default_factory=dict)
+    """Copies the renderers use instead of files in `allowed_files` (a photo turned upright
+    and downsampled for print)."""
 
 
 def format_date(value: date, language: str, *, with_weekday: bool = False) -> str:

@@ -1,14 +1,18 @@
-"""`unionkit preview`: one page of a document's PDF as a PNG, to look at without a PDF viewer."""
+"""`unionkit preview`: one page of a document's PDF as a PNG, to look at without a PDF viewer;
+a page the content runs off is drawn all the same, with a red band where it leaves it."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
-from toolkit.build import Job, Outcome, build_in_memory
+from toolkit.build import Job, Outcome, preview_in_worker
 from toolkit.errors import Problem
 from toolkit.output import safe_stem, write_atomically
 
+MM = 72 / 25.4
+OVERFLOW_RED = (220, 20, 30)
 # A 300 dpi A3 page is 17 million pixels; far more is a page no printer takes.
 MAX_PREVIEW_PIXELS = 40_000_000
 
@@ -19,8 +23,7 @@ def preview_page(
     """Render page `page` (from 1) of `source` at `dpi` to `target` (default out/NAME-PAGE.png)."""
     import pypdfium2
 
-    outcome = build_in_memory(Job(source, Path("out") / safe_stem(source.stem)), ("pdf",))
-    pdf = outcome.data.get("pdf")
+    outcome, pdf, overflow = preview_in_worker(Job(source, Path("out") / safe_stem(source.stem)))
     if pdf is None:
         return outcome, None
     document = pypdfium2.PdfDocument(pdf)
@@ -30,9 +33,9 @@ def preview_page(
                 Problem(source, None, "", f"has {len(document)} pages, so there is no page {page}")
             )
             return outcome, None
-        width, height = document[page - 1].get_size()
-        pixels = width * height * (dpi / 72) ** 2
-        if pixels > MAX_PREVIEW_PIXELS:
+        pdf_page = document[page - 1]
+        width, height = pdf_page.get_size()
+        if width * height * (dpi / 72) ** 2 > MAX_PREVIEW_PIXELS:
             fits = int(72 * (MAX_PREVIEW_PIXELS / (width * height)) ** 0.5)
             outcome.problems.append(
                 Problem(
@@ -44,7 +47,10 @@ def preview_page(
                 )
             )
             return outcome, None
-        picture = document[page - 1].render(scale=dpi / 72).to_pil()
+        picture = pdf_page.render(scale=dpi / 72).to_pil().convert("RGB")
+        cuts = [mm for index, mm in (overflow.cuts if overflow else []) if index == page - 1]
+        if cuts:
+            _mark_overflow(picture, pdf_page, cuts, dpi)
     finally:
         document.close()
     target = target or Path("out") / f"{safe_stem(source.stem)}-{page}.png"
@@ -52,3 +58,23 @@ def preview_page(
     picture.save(buffer, format="PNG")
     write_atomically(target, buffer.getvalue())
     return outcome, target
+
+
+def _mark_overflow(picture: Any, pdf_page: Any, cuts: list[float], dpi: int) -> None:
+    """A red band across the page where the content leaves it, and a red tint below it:
+    everything under the band is what does not fit."""
+    from PIL import Image, ImageDraw
+
+    scale = dpi / 72
+    _, _, _, media_top = pdf_page.get_mediabox()
+    _, _, _, trim_top = pdf_page.get_trimbox()
+    for mm in cuts:
+        y = round((media_top - trim_top + mm * MM) * scale)
+        band = max(3, round(1.5 * MM * scale))
+        tint = Image.new("RGB", picture.size, OVERFLOW_RED)
+        mask = Image.new("L", picture.size, 0)
+        ImageDraw.Draw(mask).rectangle((0, y, picture.width, picture.height), fill=60)
+        picture.paste(tint, (0, 0), mask)
+        ImageDraw.Draw(picture).rectangle(
+            (0, y - band // 2, picture.width, y + band // 2), fill=OVERFLOW_RED
+        )

@@ -29,7 +29,7 @@ ALLOWED_RELATIONSHIPS = frozenset(
             "officeDocument", "styles", "stylesWithEffects", "settings", "webSettings",
             "fontTable", "numbering", "theme", "header", "footer", "footnotes", "endnotes",
             "image", "hyperlink", "extended-properties", "custom-properties", "comments",
-            "customXml", "customXmlProps",
+            "customXml", "customXmlProps", "font",
         )
     }
     | {_PACKAGE + "core-properties", _PACKAGE + "thumbnail"}
@@ -48,6 +48,7 @@ _ALLOWED_TYPES = re.compile(
     r"styles|settings|webSettings|fontTable|numbering|header|footer|footnotes|endnotes|"
     r"comments|template\.main)|theme|extended-properties|custom-properties|customXmlProperties"
     r")|package\.(core-properties|relationships))\+xml"
+    r"|application/vnd\.openxmlformats-officedocument\.obfuscatedFont"
     r"|application/vnd\.ms-word\.(stylesWithEffects|commentsExtended|people|commentsIds|"
     r"commentsExtensible)\+xml"
     r"|application/xml|text/xml|image/(png|jpeg|gif|bmp|tiff|x-emf|x-wmf|svg\+xml)"

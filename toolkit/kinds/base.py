@@ -41,9 +41,11 @@ class Layout:
     own_paper: bool = False
     """The document chooses its paper size, orientation and copies per sheet (the
     renderers follow `context.print`); otherwise it is A4 portrait."""
-    fit_steps: tuple[float, ...] = ()
-    """Scales tried in turn when the pages overflow at full size (type and pictures shrink
-    by the template's use of `fit.scale`), largest first, none below a legible floor."""
+    fit_steps: tuple[float, ...] | Callable[[DocumentContext], tuple[float, ...]] = ()
+    """Scales tried when the pages overflow at full size (type and pictures shrink by the
+    template's use of `fit.scale`; `fit.step` counts from 1 for them), largest first, none
+    below a legible floor; or a function of the context giving them (the floor may depend
+    on the paper)."""
     pages: Callable[[DocumentContext], int] | None = None
     """How many pages the document should take (default: one when `one_page` is set); the
     layout is checked when this or `fit_steps` is set."""
@@ -55,6 +57,10 @@ class Layout:
 
     def page_target(self, context: DocumentContext) -> int:
         return (self.pages or _one_page)(context)
+
+    def steps(self, context: DocumentContext) -> tuple[float, ...]:
+        """The fitting steps for this document (see `fit_steps`)."""
+        return self.fit_steps(context) if callable(self.fit_steps) else self.fit_steps
 
 
 @dataclass(frozen=True)

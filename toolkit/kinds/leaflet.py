@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import AfterValidator, ValidationInfo, field_validator
+from pydantic import AfterValidator, ValidationInfo, field_validator, model_validator
 
 from toolkit.context import (
     MAX_IMAGE_PIXELS,
@@ -21,6 +21,7 @@ from toolkit.errors import InputError
 from toolkit.formats import PDF_VARIANTS
 from toolkit.kinds.base import Kind, Layout, Section
 from toolkit.model import Document, IsoDate, Line, Markdown, Strict, WebAddress
+from toolkit.pictures import print_picture
 
 if TYPE_CHECKING:
     PdfVariant = str
@@ -28,6 +29,19 @@ else:
     PdfVariant = Literal[PDF_VARIANTS]
 
 COPIES_PER_A4: dict[str, tuple[int, ...]] = {"A4": (1,), "A5": (1, 2), "A6": (1, 2, 4)}
+PAPER_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "A6": (105.0, 148.0)}
+# The body text at full size, on the leaflet itself (the design is set in em from it).
+BODY_PT = {"A4": 14.0, "A5": 10.5, "A6": 8.5}
+# The smallest body text a leaflet may be fitted down to, on the printed sheet (so an
+# imposed copy, which prints smaller, has less room to shrink), and the smallest of any text.
+LEGIBLE_BODY_PT = {"A4": 9.0, "A5": 8.0, "A6": 6.5}
+LEGIBLE_ANY_PT = 6.0
+# The QR code keeps its size when the type shrinks: below about 0.4 mm a module, phones
+# struggle.
+QR_MM = {"A4": 32.0, "A5": 22.0, "A6": 17.0}
+# The picture's largest height, as a share of the page height, at full size.
+PICTURE_SHARE = 0.22
+FIT_RATIO = 0.95
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _LENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*mm")
 
@@ -74,6 +88,25 @@ class Speaker(Strict):
     """Who they are, e.g. "director of the film"."""
 
 
+class Back(Strict):
+    """The back of a double-sided leaflet: more to read, more dates, how to join in."""
+
+    heading: Line | None = None
+    """A heading for the back, e.g. "Why we demonstrate"."""
+    body: Markdown | None = None
+    """More to read, in Markdown: the story, the demands, a list."""
+    events: list[Event] = []
+    """Further dates: a list of `title`, `date`, `time`, `venue`, `address`."""
+    join: Markdown | None = None
+    """A "join us" block in Markdown: how to get involved and whom to contact."""
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Back:
+        if not (self.heading or self.body or self.events or self.join):
+            raise ValueError("give the back a heading, body, events or join block, or leave it out")
+        return self
+
+
 class PrintOptions(Strict):
     """For a print shop: bleed, crop marks, a PDF standard."""
 
@@ -105,6 +138,9 @@ class Leaflet(Document):
     """A few lines of Markdown: why people should come."""
     speakers: list[Speaker] = []
     """Who speaks: a list of `name` and `role`."""
+    back: Back | None = None
+    """Makes the leaflet double-sided: the back's `heading`, `body` (Markdown), further
+    `events`, and a `join` block (Markdown)."""
     image: Line | None = None
     """A PNG, JPEG or SVG file in this document's folder (or below it), placed on the
     leaflet."""
@@ -128,12 +164,72 @@ class Leaflet(Document):
         return per_sheet
 
 
+def _events(events: list[Event], language: str) -> list[dict[str, str | None]]:
+    return [
+        {
+            "title": event.title,
+            "date": format_date(event.date, language, with_weekday=True),
+            "time": format_time(event.time, language) if event.time else None,
+            "venue": event.venue,
+            "address": event.address,
+        }
+        for event in events
+    ]
+
+
+def page_mm(size: str, orientation: str) -> tuple[float, float]:
+    """The finished leaflet's width and height in millimetres."""
+    width, height = PAPER_MM[size]
+    return (height, width) if orientation == "landscape" else (width, height)
+
+
+def design(size: str, orientation: str, per_sheet: int) -> dict[str, float]:
+    """The measures a leaflet template builds on: body type, the smallest type allowed
+    (so that it prints at 6 pt or more, imposed copies included), the QR code, the page."""
+    from toolkit.render.impose import imposed_scale
+
+    width, height = page_mm(size, orientation)
+    printed = imposed_scale(PrintSetup(per_sheet=per_sheet), (width, height))
+    return {
+        "body_pt": BODY_PT[size],
+        "min_pt": round(LEGIBLE_ANY_PT / printed, 2),
+        "floor_scale": LEGIBLE_BODY_PT[size] / (BODY_PT[size] * printed),
+        "printed_scale": printed,
+        "qr_mm": QR_MM[size],
+        "width_mm": width,
+        "height_mm": height,
+        "picture_mm": round(height * PICTURE_SHARE, 1),
+    }
+
+
+def fit_steps(context: DocumentContext) -> tuple[float, ...]:
+    """At full size, first speakers and events set in two columns, then the picture beside
+    the text too; then the type and picture a step smaller at a time, down to the legible
+    floor for the printed size."""
+    floor = float(context.values["design"]["floor_scale"])
+    steps = [1.0, 1.0]
+    scale = 1.0
+    while scale * FIT_RATIO >= floor - 0.005:
+        scale *= FIT_RATIO
+        steps.append(round(scale, 4))
+    if steps[-1] > floor + 0.01:
+        steps.append(round(floor, 4))
+    return tuple(steps)
+
+
+def sides(context: DocumentContext) -> int:
+    """One page, or two for a double-sided leaflet."""
+    return context.print.sides
+
+
 def build_context(doc: LoadedDocument) -> DocumentContext:
-    """A leaflet's context: events in the language's date and time forms, image, QR link."""
+    """A leaflet's context: events in the language's date and time forms, the picture made
+    ready for print, the QR link, the back, and the measures the template is drawn to."""
     model = doc.model
     assert isinstance(model, Leaflet)
     context = common_context(doc, model.headline, None)
     language = context.language
+    measures = design(model.size, model.orientation, model.per_sheet)
     image = None
     if model.image:
         image = checked_image(
@@ -146,6 +242,11 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
             description=model.headline,
         )
         context.allowed_files.append(image.path())
+        # The largest box the picture can take: the text width by its greatest height.
+        box = (measures["width_mm"] * 0.9, measures["picture_mm"])
+        prepared = print_picture(image.path(), box)
+        if prepared is not None:
+            context.prepared[image.path()] = prepared
     options = model.print
     if model.per_sheet > 1 and (
         options.bleed != "0mm" or options.crop_marks or options.pdf_variant
@@ -157,31 +258,39 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
             line=doc.source.line_of(("per_sheet",)),
             field="per_sheet",
         )
+    # Imposed copies are laid out with a bleed of their own, which runs into the gutter
+    # between them on the sheet.
+    from toolkit.render.impose import COPY_BLEED_MM
+
+    bleed = f"{COPY_BLEED_MM:g}mm" if model.per_sheet > 1 else options.bleed
+    back = model.back
     context.values.update(
         {
             "size": model.size,
             "orientation": model.orientation,
             "page_css": f"{model.size} {model.orientation}",
-            "bleed": options.bleed,
+            "bleed": bleed,
             "crop_marks": options.crop_marks,
             "headline": model.headline,
             "subheading": model.subheading,
-            "events": [
-                {
-                    "title": event.title,
-                    "date": format_date(event.date, language, with_weekday=True),
-                    "time": format_time(event.time, language) if event.time else None,
-                    "venue": event.venue,
-                    "address": event.address,
-                }
-                for event in model.events
-            ],
+            "events": _events(model.events, language),
             "body": model.body,
             "speakers": [{"name": s.name, "role": s.role} for s in model.speakers],
             "image": image,
             "link": model.link,
             "link_text": model.link.split("://", 1)[-1].rstrip("/") if model.link else None,
             "organisers": model.organisers,
+            "back": (
+                {
+                    "heading": back.heading,
+                    "body": back.body,
+                    "events": _events(back.events, language),
+                    "join": back.join,
+                }
+                if back
+                else None
+            ),
+            "design": measures,
         }
     )
     context.print = PrintSetup(
@@ -191,8 +300,21 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
         pdf_variant=options.pdf_variant,
         bleed_mm=float(options.bleed.removesuffix("mm")),
         crop_marks=options.crop_marks,
+        sides=2 if back else 1,
+        type_scale=BODY_PT[model.size] / BODY_PT["A5"],
+        min_type_pt=measures["min_pt"],
     )
     return context
+
+
+def describe(doc: LoadedDocument, context: DocumentContext) -> str:
+    """ "A5, double-sided" for the build summary."""
+    parts = [f"{context.print.size} {context.print.orientation}"]
+    if context.print.sides == 2:
+        parts.append("double-sided")
+    if context.print.per_sheet > 1:
+        parts.append(f"{context.print.per_sheet} to an A4 sheet")
+    return ", ".join(parts)
 
 
 KIND = Kind(
@@ -215,14 +337,18 @@ KIND = Kind(
             "link",
             "link_text",
             "organisers",
+            "back",
+            "design",
         }
     ),
     sections=(
         Section("Leaflet (`template: leaflet`)", Leaflet, own_only=True),
         Section("`events:` items", Event),
         Section("`speakers:` items", Speaker),
+        Section("`back:`", Back),
         Section("`print:`", PrintOptions),
     ),
-    layout=Layout(one_page=True, own_paper=True),
+    describe=describe,
+    layout=Layout(one_page=True, own_paper=True, fit_steps=fit_steps, pages=sides),
     name_fields=("image", "size", "orientation", "print", "link"),
 )

@@ -341,16 +341,32 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
             return HighlightedRun(fill_in_blank(width))
         return RichText(str(value))
 
-    scale = TYPE_SCALE[context.print.size] if context.layout.own_paper else 1.0
+    text_width_mm = _text_width_mm(context.print) if context.layout.own_paper else None
 
-    def image(ref: ImageRef | None, height_mm: float = 20) -> Any:
+    def image(ref: ImageRef | None, height_mm: float = 20, max_width_mm: float = 0) -> Any:
         if ref is None:
             return ""
-        height_mm = float(height_mm) * scale
+        height = float(height_mm)
         path = ref.path()
-        # Word cannot place an SVG on its own: it gets a picture drawn from it.
-        source: Any = svg_to_png(path) if path.suffix.lower() == ".svg" else str(path)
-        return InlineImage(tpl, source, height=Mm(float(height_mm)))
+        # A picture made ready for print, else the file; Word cannot place an SVG on its
+        # own, so it gets a drawing of it.
+        prepared = context.prepared.get(path)
+        if prepared is not None:
+            source: Any = io.BytesIO(prepared)
+        elif path.suffix.lower() == ".svg":
+            source = svg_to_png(path)
+        else:
+            source = str(path)
+        widest = float(max_width_mm) * (context.print.type_scale if text_width_mm else 1.0)
+        if text_width_mm is not None:
+            widest = min(widest or text_width_mm, text_width_mm)
+        if widest:
+            # Never wider than its room: a wide picture gets shorter instead.
+            aspect = _aspect(source)
+            height = min(height, widest / aspect) if aspect else height
+            if hasattr(source, "seek"):
+                source.seek(0)
+        return InlineImage(tpl, source, height=Mm(height))
 
     def qr_code(link: str | None, size_mm: float = 25) -> Any:
         if not link:
@@ -360,7 +376,7 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
         picture = io.BytesIO()
         segno.make(str(link), error="m").save(picture, kind="png", scale=12, border=2)
         picture.seek(0)
-        size = max(10.0, min(float(size_mm) * scale, 80.0))
+        size = max(10.0, min(float(size_mm), 80.0))
         return InlineImage(tpl, picture, width=Mm(size), height=Mm(size))
 
     env = with_filters(
@@ -382,7 +398,9 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
     document = tpl.docx
     _apply_accent(document, accent)
     if context.layout.own_paper:
-        _fit_page(document, context.print)
+        scale = float(context.values.get("fit", {}).get("scale", 1.0))
+        _fit_page(document, context.print, scale)
+        _embed_fonts(document, tpl)
     _set_language(document, context.language)
     _set_properties(document, context)
     buffer = io.BytesIO()
@@ -438,6 +456,19 @@ def fix_zip_dates(data: bytes) -> bytes:
     return bytes(out)
 
 
+def _stories(document: WordDocument) -> list[Any]:
+    """The styles, the body, and every header and footer, as XML elements. Headers and
+    footers are found through the relationships: docxtpl replaces their parts when it
+    renders them, and python-docx's sections would still hand out the old ones."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    elements = [document.styles.element, document.element.body]
+    for rel in document.part.rels.values():
+        if rel.reltype in (RELATIONSHIP_TYPE.HEADER, RELATIONSHIP_TYPE.FOOTER):
+            elements.append(rel.target_part.element)
+    return elements
+
+
 def _apply_accent(document: WordDocument, accent: str) -> None:
     """Recolour the template's accent — in styles, text, borders and shading — to the
     campaign colour."""
@@ -445,16 +476,7 @@ def _apply_accent(document: WordDocument, accent: str) -> None:
 
     if accent == TEMPLATE_ACCENT:
         return
-    parts = [document.styles.element, document.element.body]
-    for section in document.sections:
-        for part in (
-            section.header,
-            section.footer,
-            section.first_page_header,
-            section.first_page_footer,
-        ):
-            if part.is_linked_to_previous is False:
-                parts.append(part._element)
+    parts = _stories(document)
     attributes = [qn("w:val"), qn("w:color"), qn("w:fill")]
     for part in parts:
         for element in part.iter():
@@ -463,35 +485,157 @@ def _apply_accent(document: WordDocument, accent: str) -> None:
                     element.set(attribute, accent)
 
 
-def _fit_page(document: WordDocument, setup: PrintSetup) -> None:
-    """Give a leaflet its paper size, and scale its type with the page, as the PDF does."""
+PAPER_MM = {"A4": (210, 297), "A5": (148, 210), "A6": (105, 148)}
+# The Word templates of documents with their own paper are drawn for A5 with these margins.
+TEMPLATE_MARGIN_MM = 8.0
+TEMPLATE_TEXT_WIDTH_MM = 148 - 2 * TEMPLATE_MARGIN_MM
+
+
+def _paper_mm(setup: PrintSetup) -> tuple[float, float]:
+    width, height = PAPER_MM[setup.size]
+    return (height, width) if setup.orientation == "landscape" else (width, height)
+
+
+def _text_width_mm(setup: PrintSetup) -> float:
+    return _paper_mm(setup)[0] - 2 * TEMPLATE_MARGIN_MM * setup.type_scale
+
+
+def _aspect(source: Any) -> float | None:
+    """Width ÷ height of a picture (a path or a file-like object)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(source) as picture:
+            return picture.width / picture.height if picture.height else None
+    except (OSError, UnidentifiedImageError):
+        return None
+
+
+def _fit_page(document: WordDocument, setup: PrintSetup, scale: float) -> None:
+    """Give the document its paper size and scale its type, margins and tables with the page,
+    and its type by the fitting scale too, as the PDF does."""
     from docx.enum.section import WD_ORIENT
     from docx.oxml.ns import qn
     from docx.shared import Mm
 
-    width, height = PAPER_MM[setup.size]
-    if setup.orientation == "landscape":
-        width, height = height, width
-    factor = TYPE_SCALE[setup.size]
+    width, height = _paper_mm(setup)
+    factor = setup.type_scale
     for section in document.sections:
         section.orientation = (
             WD_ORIENT.LANDSCAPE if setup.orientation == "landscape" else WD_ORIENT.PORTRAIT
         )
         section.page_width, section.page_height = Mm(width), Mm(height)
-        margin = Mm(12 * factor)
-        section.left_margin = section.right_margin = margin
-        section.top_margin = section.bottom_margin = margin
-    if factor != 1.0:
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, int(getattr(section, side) * factor))
+        for side in ("header_distance", "footer_distance"):
+            setattr(section, side, int(getattr(section, side) * factor))
+    type_factor = factor * scale
+    smallest = round(setup.min_type_pt * 2)
+    parts = _stories(document)
+    if type_factor != 1.0:
         # Sizes are in half points, in styles and in runs alike.
-        for part in (document.styles.element, document.element.body):
+        for part in parts:
             for element in part.iter(qn("w:sz"), qn("w:szCs")):
-                size = int(element.get(qn("w:val"), "0"))
-                element.set(qn("w:val"), str(max(8, round(size * factor))))
+                if element.getparent() is not None and element.getparent().tag == qn("w:rPr"):
+                    size = int(element.get(qn("w:val"), "0"))
+                    element.set(qn("w:val"), str(max(smallest, 8, round(size * type_factor))))
+            # Spacing before and after paragraphs, and exact leading (twentieths of a point),
+            # go with the type.
+            for element in part.iter(qn("w:spacing")):
+                keys = [qn("w:before"), qn("w:after")]
+                if element.get(qn("w:lineRule")) in ("exact", "atLeast"):
+                    keys.append(qn("w:line"))
+                for key in keys:
+                    value = element.get(key)
+                    if value is not None and value.isdigit():
+                        element.set(key, str(round(int(value) * type_factor)))
+    # Tables keep their proportions across the text width.
+    ratio = _text_width_mm(setup) / TEMPLATE_TEXT_WIDTH_MM
+    for part in parts:
+        for element in part.iter(qn("w:gridCol"), qn("w:tcW"), qn("w:tblW")):
+            value = element.get(qn("w:w"))
+            if value is not None and value.isdigit():
+                element.set(qn("w:w"), str(round(int(value) * ratio)))
 
 
-PAPER_MM = {"A4": (210, 297), "A5": (148, 210), "A6": (105, 148)}
-# Leaflet type and pictures grow and shrink with the paper, as the PDF's em-based design does.
-TYPE_SCALE = {"A4": 1.4, "A5": 1.0, "A6": 0.7}
+# The fonts a document with its own paper carries, so Word and LibreOffice lay it out with
+# the PDF's metrics (and it looks the same on a computer without Noto).
+EMBEDDED_FACES = {
+    "Noto Sans": {"Regular": "NotoSans-Regular", "Bold": "NotoSans-Bold"},
+    "Noto Serif": {
+        "Regular": "NotoSerif-Regular",
+        "Bold": "NotoSerif-Bold",
+        "Italic": "NotoSerif-Italic",
+        "BoldItalic": "NotoSerif-BoldItalic",
+    },
+}
+FONT_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
+OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+
+
+def _obfuscated(font: bytes, key: str) -> bytes:
+    """A font as Word embeds it (ECMA-376 part 2, 10.2.1): its first 32 bytes XORed with the
+    font key's GUID, read backwards."""
+    digits = key.strip("{}").replace("-", "")
+    mask = bytes(int(digits[i : i + 2], 16) for i in range(0, 32, 2))[::-1]
+    head = bytes(font[i] ^ mask[i % 16] for i in range(32))
+    return head + font[32:]
+
+
+def _embed_fonts(document: WordDocument, tpl: Any) -> None:
+    """Embed the shipped Noto faces the template uses in the DOCX's font table."""
+    import hashlib
+
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    from toolkit.fonts import FONTS
+
+    table_part = next(
+        (rel.target_part for rel in document.part.rels.values()
+         if rel.reltype == RELATIONSHIP_TYPE.FONT_TABLE),
+        None,
+    )  # fmt: skip
+    if table_part is None:
+        return
+    root = etree.fromstring(table_part.blob)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    number = 0
+    for family, faces in EMBEDDED_FACES.items():
+        font = root.find(f"{w}font[@{w}name='{family}']")
+        if font is None:
+            font = etree.SubElement(root, f"{w}font", {f"{w}name": family})
+        for face, stem in faces.items():
+            data = read_file(FONTS / f"{stem}.ttf")
+            # A key derived from the font, so the same input gives the same file.
+            digest = hashlib.sha256(data).hexdigest().upper()
+            key = f"{{{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}}}"
+            number += 1
+            part = Part(
+                PackURI(f"/word/fonts/font{number}.odttf"),
+                OBFUSCATED_FONT,
+                _obfuscated(data, key),
+                document.part.package,
+            )
+            rel_id = table_part.relate_to(part, FONT_RELATIONSHIP)
+            etree.SubElement(
+                font,
+                f"{w}embed{face}",
+                {
+                    "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id": (
+                        rel_id
+                    ),
+                    f"{w}fontKey": key,
+                },
+            )
+    table_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    settings = document.settings.element
+    if settings.find(qn("w:embedTrueTypeFonts")) is None:
+        settings.insert(0, OxmlElement("w:embedTrueTypeFonts"))
 
 
 # Word's language tags: the region decides spelling and hyphenation rules.

@@ -56,8 +56,9 @@ def numbered_list(items: list[str]) -> Markup:
     )
 
 
-def image(ref: ImageRef | None, height_mm: float = 20) -> Markup:
-    """An `<img>` for a checked local image (`height_mm` 0: sized by the stylesheet)."""
+def image(ref: ImageRef | None, height_mm: float = 20, max_width_mm: float = 0) -> Markup:
+    """An `<img>` for a checked local image (`height_mm` 0: sized by the stylesheet;
+    `max_width_mm` is for Word, where the stylesheet cannot limit a picture's width)."""
     if ref is None:
         return Markup("")
     height = float(height_mm)
@@ -191,7 +192,7 @@ def lay_out(context: DocumentContext, template: Template) -> LaidOut:
     html = render_html(context, template)
     from weasyprint import HTML
 
-    fetcher = LocalFetcher([template.folder, FONTS], context.allowed_files)
+    fetcher = LocalFetcher([template.folder, FONTS], context.allowed_files, context.prepared)
     records: list[logging.LogRecord] = []
     with _captured(records):
         font_config, fonts = _FONTS.get()
@@ -231,9 +232,12 @@ def render_pdf(
     def finish(document: Any, pdf: Any) -> None:
         catalogue.extend(catalogue_findings(pdf.catalog))
 
+    variant = context.print.pdf_variant
+    # A print file needs no structure for screen readers (and PDF/X no link annotations).
+    for_press = bool(variant and variant.startswith("pdf/x"))
     with _captured(laid_out.records):
         pdf = laid_out.document.write_pdf(
-            pdf_variant=context.print.pdf_variant, pdf_tags=True, finisher=finish
+            pdf_variant=variant, pdf_tags=not for_press, finisher=finish
         )
     _raise_failures(laid_out, template)
     _refuse([*catalogue, *pdf_findings(pdf)], template)
@@ -243,6 +247,13 @@ def render_pdf(
         if record.levelno < logging.ERROR and not _said_already(record.getMessage())
     )
     assert isinstance(pdf, bytes)
+    if for_press:
+        from toolkit.render.pdfx import PdfxError, complete_pdfx
+
+        try:
+            pdf = complete_pdfx(pdf, str(variant))
+        except PdfxError as exc:
+            raise RenderError(str(exc), file=template.html_file) from None
     if context.print.per_sheet > 1:
         from toolkit.render.impose import impose_on_sheet
 
@@ -271,6 +282,10 @@ def _said_already(message: str) -> bool:
     return ".notdef glyph" in message or "HarfBuzz" in message
 
 
+def _sniffed_type(data: bytes) -> str:
+    return "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+
+
 def _response(url: str, body: bytes, content_type: str) -> Any:
     from weasyprint.urls import URLFetcherResponse
 
@@ -283,9 +298,13 @@ class LocalFetcher:
 
     _fail_on_errors = False  # WeasyPrint reads this: a refusal is collected, not raised
 
-    def __init__(self, folders: list[Path], files: list[Path]) -> None:
+    def __init__(
+        self, folders: list[Path], files: list[Path], prepared: dict[Path, bytes] | None = None
+    ) -> None:
         self.folders = tuple(folders)
         self.files = frozenset(real_path(path) for path in files)
+        # Prepared copies served in place of files (a photo downsampled for print).
+        self.prepared = {real_path(path): data for path, data in (prepared or {}).items()}
         self.refused: list[str] = []
 
     def __call__(self, url: str) -> Any:
@@ -301,7 +320,12 @@ class LocalFetcher:
         parts = urlsplit(url)
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(unquote(parts.path))
-            allowed = inside_any(path, self.folders) or real_path(path) in self.files
+            real = real_path(path)
+            if real in self.prepared:
+                # Not a file: URL, or WeasyPrint would read the original file instead.
+                data = self.prepared[real]
+                return _response(f"unionkit:prepared/{path.name}", data, _sniffed_type(data))
+            allowed = inside_any(path, self.folders) or real in self.files
             if allowed and path.is_file():
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return _response(url, read_file(path), kind)
