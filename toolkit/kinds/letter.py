@@ -260,42 +260,52 @@ def signatory_texts(report: object) -> Iterator[PlacedText]:
 
 
 # What a signatory's line prints of each part: a name, a role and an organisation fit in a
-# line or two; a longer cell is a message pasted into the wrong column of a form.
+# line or two; a longer cell is a message pasted into the wrong column of a form. In a list
+# of hundreds run on like a newspaper's, role and organisation share a shorter room.
 PRINTED_LENGTH = {"name": 100, "role": 120, "organisation": 150}
+RUN_IN_LENGTH = {"name": 60, "details": 80}
 
 
-def _printed(text: str, part: str) -> str:
-    limit = PRINTED_LENGTH[part]
+def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
 
 
-def _parts(person: Signatory) -> tuple[str, str, str]:
-    return (
-        _printed(person.printed_name, "name"),
-        _printed(person.role, "role"),
-        _printed(person.organisation, "organisation"),
-    )
+def _parts(person: Signatory, run_in: bool = False) -> tuple[str, str]:
+    """A signatory's printed name and details (role, organisation), cut to their room."""
+    role = _cut(person.role, PRINTED_LENGTH["role"])
+    organisation = _cut(person.organisation, PRINTED_LENGTH["organisation"])
+    details = ", ".join(part for part in (role, organisation) if part)
+    if run_in:
+        return _cut(person.printed_name, RUN_IN_LENGTH["name"]), _cut(
+            details, RUN_IN_LENGTH["details"]
+        )
+    return _cut(person.printed_name, PRINTED_LENGTH["name"]), details
 
 
-def signatory_line(person: Signatory) -> str:
+def signatory_line(person: Signatory, run_in: bool = False) -> str:
     """How one signatory prints: name, role, organisation (never the email), each cut to a
     length a line of names can hold."""
-    return ", ".join(part for part in _parts(person) if part)
+    return ", ".join(part for part in _parts(person, run_in) if part)
 
 
-def _cut_warning(people: list[Signatory]) -> Problem | None:
+def _cut_warning(people: list[Signatory], run_in: bool) -> Problem | None:
     """One warning for all the signatories whose parts were cut, at the first of them."""
-    cut = [p for p in people if _parts(p) != (p.printed_name, p.role, p.organisation)]
+    whole = [
+        (p.printed_name, ", ".join(part for part in (p.role, p.organisation) if part))
+        for p in people
+    ]
+    cut = [p for p, full in zip(people, whole, strict=True) if _parts(p, run_in) != full]
     if not cut:
         return None
     first = cut[0]
+    room = RUN_IN_LENGTH if run_in else PRINTED_LENGTH
     return Problem(
         first.file or "",
         first.line,
-        "role" if len(first.role) > PRINTED_LENGTH["role"] else "organisation",
+        "name" if len(first.printed_name) > room["name"] else "role",
         f"{len(cut):,} signatories have a name, role or organisation longer than a line of"
-        f" names holds ({', '.join(f'{k} {v}' for k, v in PRINTED_LENGTH.items())}"
-        " characters): printed cut short with …; is a message in the wrong column?",
+        f" names holds ({', '.join(f'{k} {v}' for k, v in room.items())} characters):"
+        " printed cut short with …; is a message in the wrong column?",
         warning=True,
     )
 
@@ -309,7 +319,8 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
     language, labels = context.language, context.values["labels"]
     context.warnings.extend(report.warnings)
     people = report.publication.printed
-    cut = _cut_warning(people)
+    run_in = len(people) > RUN_IN_FROM
+    cut = _cut_warning(people, run_in)
     if cut is not None:
         context.warnings.append(cut)
     groups = group_signatories(
@@ -342,9 +353,9 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
                     else "",
                     "people": [
                         {
-                            "name": _parts(person)[0],
-                            "details": ", ".join(part for part in _parts(person)[1:] if part),
-                            "line": signatory_line(person),
+                            "name": _parts(person, run_in)[0],
+                            "details": _parts(person, run_in)[1],
+                            "line": signatory_line(person, run_in),
                         }
                         for person in members
                     ],
@@ -354,7 +365,7 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
             # Long lists go into columns so hundreds of names take a few pages, not hundreds;
             # past a few hundred, names run on in their columns like a newspaper's list.
             "signatory_columns": 1 if len(people) <= 12 else 2 if len(people) <= 60 else 3,
-            "signatory_run_in": len(people) > RUN_IN_FROM,
+            "signatory_run_in": run_in,
         }
     )
     return context
