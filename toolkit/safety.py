@@ -150,9 +150,24 @@ def docx_findings(data: bytes, where: str) -> list[Finding]:
     for name in names:
         if name.endswith(".rels"):
             findings += _relationships(archive.read(name), f"{where}/{name}")
-        elif name.endswith(".xml") and name.startswith("word/"):
-            findings += _word_part(archive.read(name), f"{where}/{name}")
+        elif _STORY.fullmatch(name):
+            data = archive.read(name)
+            # Most parts (styles run to hundreds of kilobytes) hold none of these: only a
+            # part that mentions one is parsed.
+            if _SUSPECT.search(data):
+                findings += _word_part(data, f"{where}/{name}")
     return findings
+
+
+# The parts that hold text, fields and objects (styles, numbering and themes cannot).
+_STORY = re.compile(
+    r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments|settings|webSettings"
+    r"|glossary/document)\.xml"
+)
+_SUSPECT = re.compile(
+    rb"instrText|fldSimple|altChunk|attachedTemplate|subDoc|OLEObject|<w:object|<w:control"
+    rb"|frameset|mailMerge|dataBinding|:link="
+)
 
 
 def _content_types(archive: zipfile.ZipFile, where: str) -> list[Finding]:
