@@ -412,14 +412,12 @@ def templates(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from toolkit.errors import UnionkitError
-    from toolkit.templates import available_templates, read_template
+    from toolkit.templates import available_templates, listing
 
     try:
         for entry in available_templates(Path.cwd()):
-            manifest = read_template(entry.folder).manifest
-            click.echo(
-                f"{entry.name:<16} {manifest.kind:<14} {entry.source:<20} {manifest.description}"
-            )
+            kind, description = listing(entry.folder)
+            click.echo(f"{entry.name:<16} {kind:<14} {entry.source:<20} {description}")
     except UnionkitError as exc:
         _fail(exc)
 
@@ -643,5 +641,60 @@ def signatories(
         click.echo(
             f"{out_file}: {printed} {'signatory' if printed == 1 else 'signatories'} written"
             + (f"; {held}, not written" if held else "")
+        )
+    sys.exit(1 if failed else 0)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("public"),
+    show_default=True,
+    help="Folder to write the site into (upload it, or copy it to a USB stick).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to keep the builds between runs (default: your cache folder, never the"
+    " published one).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the documents' warnings.")
+def site(folder: Path, out_dir: Path, cache: Path | None, quiet: bool, verbose: bool) -> None:
+    """Write the campaign's web site from FOLDER: a page per language with every document to
+    download (PDF and DOCX, first-page pictures, leaflets for an office printer and a print
+    shop), plain HTML and CSS that any web host, a USB stick or a union's own site can carry.
+
+    Only documents that changed are built again.
+    """
+    from toolkit.errors import UnionkitError
+    from toolkit.site import build_site
+
+    if out_dir.is_symlink():
+        raise click.BadParameter(
+            f"{out_dir} is a link to another folder: give the real folder", param_hint="-o"
+        )
+    try:
+        catalogue = build_site(folder, out_dir, cache=cache)
+    except UnionkitError as exc:
+        _fail(exc)
+    for problem in catalogue.problems:
+        click.echo(problem.format(), err=True)
+    if verbose:
+        for warning in catalogue.warnings:
+            click.echo(warning.format(), err=True)
+    pages = len(catalogue.languages)
+    failed = len({str(p.file) for p in catalogue.problems if not p.warning})
+    if not quiet or failed:
+        click.echo(
+            f"{out_dir}: {_count(len(catalogue.entries), 'document', 'documents')} in"
+            f" {_count(pages, 'language', 'languages')} ({', '.join(catalogue.languages)}):"
+            f" {catalogue.built} built, {catalogue.up_to_date} up to date, {failed} failed",
+            err=True,
         )
     sys.exit(1 if failed else 0)
