@@ -186,6 +186,7 @@ def page_context(
             "website": campaign.website,
             "website_text": campaign.website.split("://", 1)[-1].rstrip("/"),
             "logo": root + campaign.logo if campaign.logo else "",
+            "icon": root + campaign.logo if campaign.logo else "",
             "logo_alt": words["logo_alt"].format(name=campaign.name) if campaign.name else "",
         },
         "stylesheets": [root + "assets/site.css", root + "assets/campaign.css"],
@@ -278,6 +279,9 @@ def write_pages(catalogue: Catalogue, public: Path) -> list[Path]:
     default = campaign_for(catalogue.default_language, catalogue)
     stylesheet = (template.folder / template.manifest.site.stylesheet).read_bytes()
     api.write(public / "assets" / "site.css", stylesheet)
+    # The form's script, for `unionkit serve` (the static pages need none).
+    script = template.folder / template.manifest.site.script
+    api.write(public / "assets" / Path(template.manifest.site.script).name, script.read_bytes())
     api.write(public / "assets" / "campaign.css", campaign_css(default.colour).encode())
     for language in catalogue.languages:
         relative = page_path(language, catalogue)
