@@ -281,23 +281,24 @@ def _publish_file(built: Path, public: Path, files: Path) -> tuple[str, int]:
 def _thumbnail(pdf: Path, public: Path) -> tuple[str, tuple[int, int]]:
     """The first page as a small JPEG, named by the PDF's hash (made once per version)."""
     import pypdfium2
+    from PIL import Image
 
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
     relative = f"thumbs/{digest}.jpg"
     target = public / relative
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        page = document[0]
-        width, height = page.get_size()
-        size = (THUMBNAIL_WIDTH, round(THUMBNAIL_WIDTH * height / width))
-        if not target.is_file():
+    if not target.is_file():
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            page = document[0]
+            width, _ = page.get_size()
             image = page.render(scale=THUMBNAIL_WIDTH / width).to_pil().convert("RGB")
-            buffer = io.BytesIO()
-            image.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
-            api.write(target, buffer.getvalue())
-    finally:
-        document.close()
-    return relative, size
+        finally:
+            document.close()
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
+        api.write(target, buffer.getvalue())
+    with Image.open(target) as picture:
+        return relative, (picture.width, picture.height)
 
 
 def _remove_old_thumbnails(public: Path, used: set[str]) -> None:
