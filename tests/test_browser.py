@@ -33,13 +33,15 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str
     if not Path(CHROMIUM).is_file():
         pytest.skip("Chromium is not installed (apt install chromium; .ci/run installs it)")
     folder = campaign_copy(tmp_path_factory.mktemp("browser"))
-    with running(folder, folder.parent / "cache", render_workers=2) as (address, _):
-        with sync_api.sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            try:
-                yield chromium, address
-            finally:
-                chromium.close()
+    with (
+        running(folder, folder.parent / "cache", render_workers=2) as (address, _),
+        sync_api.sync_playwright() as playwright,
+    ):
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium, address
+        finally:
+            chromium.close()
 
 
 def test_a_branch_makes_the_motion_its_own_in_the_browser(

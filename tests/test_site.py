@@ -96,7 +96,11 @@ def test_the_campaign_site_is_written_in_english_russian_and_kazakh(
         # Plain HTML and CSS: no script, no inline style (a strict policy would refuse it).
         assert not any(tag == "script" for tag, _ in page.tags)
         assert not any("style" in values for _, values in page.tags)
-        alternates = {values["hreflang"] for tag, values in page.tags if tag == "link" and values.get("hreflang")}
+        alternates = {
+            values["hreflang"]
+            for tag, values in page.tags
+            if tag == "link" and values.get("hreflang")
+        }
         assert alternates == {"en", "ru", "kk"}
     russian = squash(" ".join(read_page(public / PAGES["ru"]).text))
     assert "Справедливость для нефтяников Жанаозена" in russian
@@ -140,7 +144,10 @@ def test_pictures_have_words_and_first_pages_are_drawn(site: tuple[Path, Run, Pa
     assert len(thumbnails) == 5  # the motion once, in its languages; letter, sheet, 2 leaflets
     assert thumbnails[0]["alt"] == "First page of “Justice for the Zhanaozen oil workers”"
     qr = next(i for i in page.images if "qr-en.svg" in str(i["src"]))
-    assert qr["alt"] == "QR code of this page: https://peopleandnature.wordpress.com/kazakh-oil-workers/"
+    assert (
+        qr["alt"]
+        == "QR code of this page: https://peopleandnature.wordpress.com/kazakh-oil-workers/"
+    )
     for image in thumbnails:
         with Image.open(public / str(image["src"])) as picture:
             assert picture.size == (int(str(image["width"])), int(str(image["height"])))
@@ -162,14 +169,19 @@ def test_documents_printings_counts_and_sizes(site: tuple[Path, Run, Path]) -> N
     try:
         page = shop[0]
         assert page.get_trimbox() != page.get_mediabox()  # bleed and marks around the A5
-        width, height = page.get_trimbox()[2] - page.get_trimbox()[0], page.get_trimbox()[3] - page.get_trimbox()[1]
+        width, height = (
+            page.get_trimbox()[2] - page.get_trimbox()[0],
+            page.get_trimbox()[3] - page.get_trimbox()[1],
+        )
         assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (148, 210)
         sheet = office[0].get_size()
         assert (round(sheet[0] / 72 * 25.4), round(sheet[1] / 72 * 25.4)) == (297, 210)
     finally:
         shop.close()
         office.close()
-    assert "Справедливость для нефтяников Жанаозена" in pdf_text(public / "files" / "ru" / "model-resolution.pdf")
+    assert "Справедливость для нефтяников Жанаозена" in pdf_text(
+        public / "files" / "ru" / "model-resolution.pdf"
+    )
 
 
 def test_a_second_run_builds_nothing_and_keeps_the_files(
@@ -210,7 +222,7 @@ def test_a_campaign_restyles_its_site_with_a_copied_site_template(
     )
     campaign = folder / "campaign.yaml"
     campaign.write_text(
-        campaign.read_text(encoding="utf-8") + 'site:\n  template: ./our-site\n', encoding="utf-8"
+        campaign.read_text(encoding="utf-8") + "site:\n  template: ./our-site\n", encoding="utf-8"
     )
     run = cli("site", folder, "-o", tmp_path / "public", "--cache", tmp_path / "cache")
     assert run.exit_code == 0, run.stderr
@@ -218,7 +230,10 @@ def test_a_campaign_restyles_its_site_with_a_copied_site_template(
     assert "Everything your branch needs for the Zhanaozen campaign." in page
     # The folder is not a document template, and saying so is clear.
     motion = folder / "model-resolution.yaml"
-    motion.write_text(motion.read_text(encoding="utf-8").replace("template: resolution", "template: ./our-site"), encoding="utf-8")
+    motion.write_text(
+        motion.read_text(encoding="utf-8").replace("template: resolution", "template: ./our-site"),
+        encoding="utf-8",
+    )
     checked = cli("check", motion)
     assert "is a site template (for `unionkit site` and `unionkit serve`)" in checked.stderr
 

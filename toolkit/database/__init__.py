@@ -195,9 +195,9 @@ class Database:
                         )
                     else:
                         connection.execute(
-                            passed_reports.update().where(passed_reports.c.id == found.id).values(
-                                **values
-                            )
+                            passed_reports.update()
+                            .where(passed_reports.c.id == found.id)
+                            .values(**values)
                         )
                 return
             except IntegrityError:
@@ -205,9 +205,7 @@ class Database:
 
     def passed_counts(self) -> dict[str, int]:
         """How many branches reported passing each document."""
-        query = select(passed_reports.c.document, func.count()).group_by(
-            passed_reports.c.document
-        )
+        query = select(passed_reports.c.document, func.count()).group_by(passed_reports.c.document)
         with self.engine.connect() as connection:
             return {row[0]: int(row[1]) for row in connection.execute(query)}
 

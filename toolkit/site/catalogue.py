@@ -132,7 +132,6 @@ def collect(
 ) -> Catalogue:
     """Build every document of `folder` (and each of its printings) into `cache`, incrementally,
     and copy what the site publishes into `public` (`files/`, `thumbs/`, `assets/`)."""
-    from toolkit.site.theme import find_site_template
 
     files = cache / "files"
     plan = api.plan([folder], files)
@@ -167,7 +166,9 @@ def collect(
     for values, jobs in groups.items():
         settings = api.Settings(formats=("pdf",), overrides=values)
         for job, outcome in zip(
-            jobs, api.build_all(api.Plan(jobs=jobs), settings, files, on_outcome=report), strict=True
+            jobs,
+            api.build_all(api.Plan(jobs=jobs), settings, files, on_outcome=report),
+            strict=True,
         ):
             extra_outcomes[job.stem] = outcome
 
@@ -175,12 +176,12 @@ def collect(
     thumbs_used: set[str] = set()
     for job in plan.jobs:
         document = loaded.get(job.source)
-        outcome = outcomes.get(job.source)
-        if document is None or outcome is None or not outcome.ok:
+        built = outcomes.get(job.source)
+        if document is None or built is None or not built.ok:
             continue
         relative = job.stem.relative_to(files)
         entry = _entry(document, relative, folder)
-        catalogue.warnings.extend(outcome.warnings)
+        catalogue.warnings.extend(built.warnings)
         main_pdf = _publish(job.stem.with_name(f"{job.stem.name}.pdf"), public, files)
         entry.docx, entry.docx_bytes = _publish_file(
             job.stem.with_name(f"{job.stem.name}.docx"), public, files
@@ -273,7 +274,9 @@ def _publish_file(built: Path, public: Path, files: Path) -> tuple[str, int]:
     relative = Path("files") / built.relative_to(files)
     target = public / relative
     data = built.read_bytes()
-    if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+    if not (
+        target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data
+    ):
         api.write(target, data)
     return relative.as_posix(), len(data)
 
@@ -325,7 +328,9 @@ def _campaign(document: api.LoadedDocument, public: Path) -> CampaignFacts:
         address=(site.address if site and site.address else "") or campaign.website or "",
     )
     if campaign.logo:
-        facts.logo = _logo(document.campaign_folder / campaign.logo, document.campaign_folder, public)
+        facts.logo = _logo(
+            document.campaign_folder / campaign.logo, document.campaign_folder, public
+        )
     return facts
 
 

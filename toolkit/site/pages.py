@@ -57,8 +57,12 @@ class PageWords:
 
         locale = BABEL_LOCALE[self.language]
         if size < 1_000_000:
-            return self["size_kb"].format(size=format_decimal(max(1, round(size / 1000)), locale=locale))
-        return self["size_mb"].format(size=format_decimal(round(size / 1_000_000, 1), locale=locale))
+            return self["size_kb"].format(
+                size=format_decimal(max(1, round(size / 1000)), locale=locale)
+            )
+        return self["size_mb"].format(
+            size=format_decimal(round(size / 1_000_000, 1), locale=locale)
+        )
 
     def plain(self) -> dict[str, str]:
         return {key: self[key] for key in self.words}
@@ -158,7 +162,7 @@ def page_context(
     for entry in catalogue.entries:
         groups.setdefault(entry.group, []).append(entry)
     documents = []
-    for group, members in groups.items():
+    for members in groups.values():
         chosen = next((e for e in members if e.language == language), None)
         chosen = chosen or next(
             (e for e in members if e.language == catalogue.default_language), members[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -158,10 +158,12 @@ def find_site_template(name: str | None, campaign_folder: Path) -> SiteTemplate:
 def environment(template: SiteTemplate, filters: dict[str, Callable[..., Any]]) -> Any:
     """The sandboxed Jinja environment for a site template's pages (kept while the template's
     manifest is unchanged; each caller's filters overlay it)."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     from toolkit.cache import ENVIRONMENTS
     from toolkit.sandbox import make_environment, with_filters
 
     base = ENVIRONMENTS.for_file(
         template.folder / MANIFEST, lambda: make_environment(template.folder), "site"
     )
-    return with_filters(base, filters)
+    return with_filters(cast(ImmutableSandboxedEnvironment, base), filters)

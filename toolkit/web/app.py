@@ -9,10 +9,10 @@ import json
 import os
 import time
 import unicodedata
-from functools import partial
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,7 +33,14 @@ from toolkit.site.pages import PageWords, campaign_for, page_context, page_url, 
 from toolkit.site.theme import SiteTemplate, environment, read_site_template
 from toolkit.web import forms
 from toolkit.web.pool import Busy, RenderPool
-from toolkit.web.security import CSRF_COOKIE, CSRF_FIELD, BodyLimit, Csrf, RateLimiter, SecurityHeaders
+from toolkit.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    BodyLimit,
+    Csrf,
+    RateLimiter,
+    SecurityHeaders,
+)
 
 CONFIG_VARIABLE = "UNIONKIT_SERVE"
 # Pages with counts on them are made again at most this often.
@@ -213,9 +220,10 @@ def _page_language(request: Request, state: AppState) -> tuple[str, str]:
 
 def _address(request: Request, state: AppState) -> str:
     """The site's public address: as configured, else as this request reached it."""
-    configured = state.config.address or campaign_for(
-        state.catalogue.default_language, state.catalogue
-    ).address
+    configured = (
+        state.config.address
+        or campaign_for(state.catalogue.default_language, state.catalogue).address
+    )
     if state.config.address:
         return configured.rstrip("/") + "/"
     return str(request.base_url)

@@ -112,7 +112,10 @@ def initial_state(parts: list[Part], base: Mapping[str, Any]) -> State:
         elif part.shape == "groups":
             items = value if isinstance(value, list) else []
             state.values[part.path] = [
-                {i.name: _text(item.get(i.name)) if isinstance(item, Mapping) else "" for i in part.inputs}
+                {
+                    i.name: _text(item.get(i.name)) if isinstance(item, Mapping) else ""
+                    for i in part.inputs
+                }
                 for item in items[: part.max_items]
             ]
         else:
@@ -303,7 +306,7 @@ def view(
             )
         else:
             spec = part.inputs[0]
-            items = [
+            points: list[dict[str, Any]] = [
                 {
                     "field": one(
                         f"{part.path}.{index}",
@@ -321,8 +324,8 @@ def view(
                     "kind": "items",
                     "name": part.path,
                     "label": label(part.path, part.title),
-                    "entries": items,
-                    "add": f"add:{part.path}" if len(items) < part.max_items else "",
+                    "entries": points,
+                    "add": f"add:{part.path}" if len(points) < part.max_items else "",
                     "add_label": words["form_add_point"],
                     "error": errors.get(part.path, ""),
                 }
