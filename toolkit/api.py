@@ -60,13 +60,14 @@ def load(
     *,
     folder: Path | None = None,
     name: str = "form",
-    overrides: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str | None] | None = None,
     row: DataRow | None = None,
 ) -> LoadedDocument:
     """Read a document: a YAML file, or a mapping (what a web form sends) whose relative
     paths (campaign file, pictures) are looked up in `folder` and whose problems are
-    reported under `name`. Its fields and the files it names are validated; raises
-    `UnionkitError`."""
+    reported under `name`. `overrides` set fields by dotted path (`per_sheet`, `print.bleed`;
+    None leaves one out) on a kind that has them. Its fields and the files it names are
+    validated; raises `UnionkitError`."""
     if isinstance(source, Path):
         return _pipeline.load(source, overrides, row)
     if folder is None:

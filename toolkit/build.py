@@ -67,7 +67,8 @@ class Settings:
     """How to build: formats and command-line choices, the same for every job of a run."""
 
     formats: tuple[str, ...] = FORMATS
-    overrides: tuple[tuple[str, str], ...] = ()
+    overrides: tuple[tuple[str, str | None], ...] = ()
+    """Values set on every document whose kind has the field, by field path (None: left out)."""
     pdf_variant: str | None = None
     force: bool = False
 
@@ -119,7 +120,9 @@ class Plan:
 
 # -- one document ------------------------------------------------------------------------------
 def load(
-    source: Path | Loaded, overrides: Mapping[str, str] | None = None, row: DataRow | None = None
+    source: Path | Loaded,
+    overrides: Mapping[str, str | None] | None = None,
+    row: DataRow | None = None,
 ) -> LoadedDocument:
     """Read and validate a document's fields and the files it names; raises `UnionkitError`."""
     return load_document(source, dict(overrides or {}), row)
@@ -239,7 +242,7 @@ def overflow_message(document: LoadedDocument, context: DocumentContext, overflo
 
 def check(
     source: Path | Loaded,
-    overrides: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str | None] | None = None,
     row: DataRow | None = None,
     pdf_variant: str | None = None,
 ) -> Checked:

@@ -412,14 +412,12 @@ def templates(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from toolkit.errors import UnionkitError
-    from toolkit.templates import available_templates, read_template
+    from toolkit.templates import available_templates, listing
 
     try:
         for entry in available_templates(Path.cwd()):
-            manifest = read_template(entry.folder).manifest
-            click.echo(
-                f"{entry.name:<16} {manifest.kind:<14} {entry.source:<20} {manifest.description}"
-            )
+            kind, description = listing(entry.folder)
+            click.echo(f"{entry.name:<16} {kind:<14} {entry.source:<20} {description}")
     except UnionkitError as exc:
         _fail(exc)
 
@@ -645,3 +643,158 @@ def signatories(
             + (f"; {held}, not written" if held else "")
         )
     sys.exit(1 if failed else 0)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("public"),
+    show_default=True,
+    help="Folder to write the site into (upload it, or copy it to a USB stick).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to keep the builds between runs (default: your cache folder, never the"
+    " published one).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the documents' warnings.")
+def site(folder: Path, out_dir: Path, cache: Path | None, quiet: bool, verbose: bool) -> None:
+    """Write the campaign's web site from FOLDER: a page per language with every document to
+    download (PDF and DOCX, first-page pictures, leaflets for an office printer and a print
+    shop), plain HTML and CSS that any web host, a USB stick or a union's own site can carry.
+
+    Only documents that changed are built again.
+    """
+    from toolkit.errors import UnionkitError
+    from toolkit.site import build_site
+
+    if out_dir.is_symlink():
+        raise click.BadParameter(
+            f"{out_dir} is a link to another folder: give the real folder", param_hint="-o"
+        )
+    try:
+        catalogue = build_site(folder, out_dir, cache=cache)
+    except UnionkitError as exc:
+        _fail(exc)
+    for problem in catalogue.problems:
+        click.echo(problem.format(), err=True)
+    if verbose:
+        for warning in catalogue.warnings:
+            click.echo(warning.format(), err=True)
+    pages = len(catalogue.languages)
+    failed = len({str(p.file) for p in catalogue.problems if not p.warning})
+    if not quiet or failed:
+        click.echo(
+            f"{out_dir}: {_count(len(catalogue.entries), 'document', 'documents')} in"
+            f" {_count(pages, 'language', 'languages')} ({', '.join(catalogue.languages)}):"
+            f" {catalogue.built} built, {catalogue.up_to_date} up to date, {failed} failed",
+            err=True,
+        )
+    sys.exit(1 if failed else 0)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=1,
+    show_default=True,
+    help="Server processes (each with its own render workers).",
+)
+@click.option(
+    "--render-workers",
+    type=click.IntRange(1, 16),
+    default=2,
+    show_default=True,
+    help="Processes each server keeps ready to make visitors' copies.",
+)
+@click.option(
+    "--render-seconds",
+    type=click.FloatRange(1, 600),
+    default=30.0,
+    show_default=True,
+    help="A visitor's copy that takes longer is stopped.",
+)
+@click.option(
+    "--database",
+    metavar="URL",
+    default=None,
+    help="Where the campaign keeps what branches report: postgresql://USER@HOST/NAME."
+    " Default: unionkit.sqlite3 in FOLDER (made only when the campaign keeps something).",
+)
+@click.option(
+    "--address",
+    metavar="URL",
+    default="",
+    help="The site's public address (for its QR codes), e.g. https://campaign.example.org/."
+    " Default: the campaign's site address, else the address each request came to.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    metavar="IPS",
+    default=None,
+    help="Reverse proxies whose X-Forwarded-For and -Proto to trust (comma-separated)."
+    " Default: 127.0.0.1.",
+)
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to keep the built site (default: your cache folder).",
+)
+def serve(
+    folder: Path,
+    host: str,
+    port: int,
+    workers: int,
+    render_workers: int,
+    render_seconds: float,
+    database: str | None,
+    address: str,
+    forwarded_allow_ips: str | None,
+    cache: Path | None,
+) -> None:
+    """Run the campaign's web app: the pages of `unionkit site`, plus a "Make it yours" form
+    for every motion, which makes a branch's own PDF and DOCX (nothing it types is kept),
+    and, when the campaign turns it on, a "tell us you passed it" form.
+
+    Listens on 127.0.0.1:8000 by default; put it behind a reverse proxy (see the README,
+    "Put the campaign online") to open it to the internet.
+    """
+    from toolkit.errors import UnionkitError
+    from toolkit.web.server import prepare, run
+
+    def say(text: str) -> None:
+        click.echo(text, err=True)
+
+    try:
+        config, catalogue = prepare(
+            folder,
+            database=database,
+            cache=cache,
+            address=address,
+            render_workers=render_workers,
+            render_seconds=render_seconds,
+            say=say,
+        )
+    except UnionkitError as exc:
+        _fail(exc)
+    for problem in catalogue.problems:
+        say(problem.format())
+    shown = "[" + host + "]" if ":" in host else host
+    say(
+        f"{folder}: {_count(len(catalogue.entries), 'document', 'documents')} at"
+        f" http://{shown}:{port}/ (Ctrl-C to stop)"
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        run(config, host=host, port=port, workers=workers, forwarded=forwarded_allow_ips)

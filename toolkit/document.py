@@ -125,12 +125,16 @@ def mapping_source(data: Mapping[str, Any], folder: Path, name: str = "form") ->
 
 
 def load_document(
-    source: Path | Loaded, overrides: dict[str, str] | None = None, row: DataRow | None = None
+    source: Path | Loaded,
+    overrides: Mapping[str, str | None] | None = None,
+    row: DataRow | None = None,
 ) -> LoadedDocument:
     """Load, validate and resolve one document; raise `InputError` with every problem found.
 
     `source` is a YAML file or an already read mapping (`mapping_source`). `overrides` are
-    command-line values (e.g. `per_sheet`) for the document kinds that have that field; `row`
+    command-line values (e.g. `per_sheet`) for the document kinds that have that field, by
+    field path (`print.bleed`; None leaves a field out), as the campaign site's other printings
+    of a leaflet set them; `row`
     is a `--data` row whose values replace the document's at their field paths. Both are
     checked like values written in the file, and a problem with a row's value is reported at
     the row's line in its table.
@@ -156,8 +160,8 @@ def load_document(
     kind = kinds.get(template.manifest.kind)
     model_class = kind.model
     for key, value in (overrides or {}).items():
-        if key in model_class.model_fields:
-            data[key] = value
+        if key.split(".")[0] in model_class.model_fields:
+            _set_field(data, key.split("."), value)
     if row is not None:
         apply_row(data, row)
     try:
@@ -186,6 +190,17 @@ def load_document(
     if problems:
         raise fail()
     return LoadedDocument(loaded, model, kind, template, campaign, folder, logo_place, linked)
+
+
+def _set_field(data: dict[str, Any], path: list[str], value: str | None) -> None:
+    """Set the value at a dotted field path, making the groups on the way."""
+    node = data
+    for part in path[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[path[-1]] = value
 
 
 def data_file(written: str, document: Path, where: Place, *, own_tree: bool) -> Path:

@@ -135,6 +135,25 @@ class Strict(BaseModel):
         return data
 
 
+class Site(Strict):
+    """How the campaign's web pages (`unionkit site` and `unionkit serve`) present it."""
+
+    address: WebAddress | None = None
+    """Where the campaign's pages are published (https://...): their QR codes lead there.
+    Default: the campaign's website."""
+    template: Line | None = None
+    """A site template folder beside the campaign file, to restyle the pages (`unionkit
+    templates copy site our-site`, then `template: ./our-site`), or an installed one's name.
+    Default: the built-in `site`."""
+    editable: bool = False
+    """`true` lets branches rewrite, add and remove the motion's points in the "Make it yours"
+    form of `unionkit serve`, not only fill in their branch."""
+    report_passed: bool = False
+    """`true` offers the "tell us you passed it" form in `unionkit serve`: a branch reports the
+    date of its meeting and the votes, kept in the campaign's database, and the pages count
+    the branches that passed the motion."""
+
+
 class Campaign(Strict):
     """Facts shared by every document of one campaign: its name, contacts, logo and colour."""
 
@@ -154,6 +173,9 @@ class Campaign(Strict):
     language: Language | None = None
     """The language of the campaign's documents when a document does not say: en, ru, kk, uk
     or fr."""
+    site: Site | None = None
+    """The campaign's web pages: `address`, `template`, `editable`, `report_passed` (see
+    "Put the campaign online")."""
 
 
 def _campaign_kind(value: Any) -> str:

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from toolkit import kinds
 from toolkit.kinds.base import Section
-from toolkit.model import Campaign, Document
+from toolkit.model import Campaign, Document, Site
 
 START = "<!-- field-reference:start (make readme) -->"
 END = "<!-- field-reference:end -->"
@@ -23,7 +23,12 @@ def sections() -> list[Section]:
     registry, in its order), then the campaign file's."""
     every = Section("Every document", Document)
     kind_sections = [section for kind in kinds.all_kinds() for section in kind.sections]
-    return [every, *kind_sections, Section("Campaign file (`campaign: campaign.yaml`)", Campaign)]
+    return [
+        every,
+        *kind_sections,
+        Section("Campaign file (`campaign: campaign.yaml`)", Campaign),
+        Section("`site:` (in the campaign file)", Site),
+    ]
 
 
 def _type_name(annotation: Any) -> str:

@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, ValidationError
 
 from toolkit import kinds
-from toolkit.errors import Problem, TemplateError
+from toolkit.errors import Problem, TemplateError, UnionkitError
 from toolkit.loader import load_yaml
 from toolkit.model import Line, Strict
 from toolkit.paths import is_inside
@@ -173,11 +173,40 @@ def read_template(folder: Path, *, builtin: bool = False) -> Template:
     return template
 
 
+def is_site_template(folder: Path) -> bool:
+    """Whether a template folder holds the campaign site's pages rather than a document's:
+    its manifest has `site:` (the pages) where a document template has `kind:`."""
+    try:
+        data = load_yaml(folder / MANIFEST).data
+    except UnionkitError:
+        return False
+    return isinstance(data, dict) and "site" in data
+
+
+def listing(folder: Path) -> tuple[str, str]:
+    """What `unionkit templates` says of a template folder: the kind it fills (or "site")
+    and its one-line description."""
+    if is_site_template(folder):
+        from toolkit.site.theme import read_site_template
+
+        return "site", read_site_template(folder).manifest.description
+    manifest = read_template(folder).manifest
+    return manifest.kind, manifest.description
+
+
 def _read_template(folder: Path, *, builtin: bool = False) -> Template:
     manifest_file = folder / MANIFEST
     if not manifest_file.is_file():
         raise TemplateError(f"not a template folder: it has no {MANIFEST}", file=folder)
     loaded = load_yaml(manifest_file)
+    if isinstance(loaded.data, dict) and "site" in loaded.data:
+        raise TemplateError(
+            "is a site template (for `unionkit site` and `unionkit serve`), not one a document"
+            " can fill: name a document template such as resolution",
+            file=manifest_file,
+            line=loaded.line_of(("site",)),
+            field="site",
+        )
     try:
         manifest = Manifest.model_validate(loaded.data)
     except ValidationError as exc:

@@ -78,6 +78,21 @@ def _no_files(model: Document, folder: Path) -> list[Path]:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One printing of a document that the campaign site offers (a leaflet alone, copies on
+    an office printer's sheet, a print shop's file)."""
+
+    key: str
+    """What it is for: the site template's words name it (e.g. "single", "office",
+    "print-shop")."""
+    values: tuple[tuple[str, str | None], ...] = ()
+    """The fields it sets, by dotted path (None leaves one out); none: the document as
+    written."""
+    facts: tuple[tuple[str, str], ...] = ()
+    """What the site says about it (paper size, copies to a sheet), for its words."""
+
+
+@dataclass(frozen=True)
 class Kind:
     """A document kind: its model, how its template data is built, and its rules."""
 
@@ -107,6 +122,18 @@ class Kind:
     """Its fields whose values name files or choices and are never printed as written."""
     linked_texts: Callable[[object], Iterable[PlacedText]] | None = None
     """The printed texts among what `link` read (a letter's signatories), with places."""
+    form_fields: tuple[str, ...] = ()
+    """Fields a branch fills in on the "Make it yours" form of `unionkit serve` (a kind
+    without any has no form)."""
+    editable_fields: tuple[str, ...] = ()
+    """Lists of Markdown items the form also offers when the campaign's `site:` says
+    `editable: true`: each item's text, and adding and removing items."""
+    versions: Callable[[Document], tuple[Version, ...]] | None = None
+    """The printings the campaign site offers, the first shown as its picture (default: the
+    document as written)."""
+    site_note: Callable[[DocumentContext], str | None] | None = None
+    """A fact the campaign site shows beside the document, in its language (a letter's
+    count of signatories)."""
 
     @property
     def starter(self) -> Path:

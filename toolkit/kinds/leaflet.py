@@ -19,7 +19,7 @@ from toolkit.context import (
 from toolkit.document import LoadedDocument, Place
 from toolkit.errors import InputError
 from toolkit.formats import PDF_VARIANTS
-from toolkit.kinds.base import Kind, Layout, Section
+from toolkit.kinds.base import Kind, Layout, Section, Version
 from toolkit.model import Document, IsoDate, Line, Markdown, Strict, WebAddress
 from toolkit.pictures import print_picture
 
@@ -317,6 +317,36 @@ def describe(doc: LoadedDocument, context: DocumentContext) -> str:
     return ", ".join(parts)
 
 
+# What a print shop asks for when the leaflet does not say.
+PRINT_SHOP = (
+    ("per_sheet", "1"),
+    ("print.bleed", "3mm"),
+    ("print.crop_marks", "true"),
+    ("print.pdf_variant", "pdf/x-4"),
+)
+
+
+def versions(model: Document) -> tuple[Version, ...]:
+    """The printings the campaign site offers: the leaflet alone (for screens, email and
+    printing one), copies on an office printer's A4 sheet where its size takes more than
+    one, and a print shop's file (bleed, crop marks, PDF/X-4) — each the document as
+    written where it already is that one."""
+    assert isinstance(model, Leaflet)
+    options = model.print
+    for_shop = options.crop_marks or options.bleed != PrintOptions().bleed or options.pdf_variant
+    plain = (("per_sheet", "1"), ("print", None))
+    size = (("size", model.size),)
+    found = [Version("single", () if model.per_sheet == 1 and not for_shop else plain, size)]
+    most = COPIES_PER_A4[model.size][-1]
+    if most > 1:
+        copies = model.per_sheet if model.per_sheet > 1 else most
+        values = () if model.per_sheet > 1 else (("per_sheet", str(copies)), ("print", None))
+        found.append(Version("office", values, (*size, ("per_sheet", str(copies)))))
+    shop = () if for_shop and model.per_sheet == 1 else PRINT_SHOP
+    found.append(Version("print-shop", shop, size))
+    return tuple(found)
+
+
 KIND = Kind(
     name="leaflet",
     model=Leaflet,
@@ -351,4 +381,5 @@ KIND = Kind(
     describe=describe,
     layout=Layout(one_page=True, own_paper=True, fit_steps=fit_steps, pages=sides),
     name_fields=("image", "size", "orientation", "print", "link"),
+    versions=versions,
 )

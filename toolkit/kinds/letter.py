@@ -378,6 +378,11 @@ def describe(document: LoadedDocument, context: DocumentContext) -> str:
     return total_text(report)
 
 
+def site_note(context: DocumentContext) -> str | None:
+    """The count of signatories, as the letter prints it."""
+    return str(context.values["signatory_count_text"])
+
+
 KIND = Kind(
     name="letter",
     model=Letter,
@@ -412,4 +417,5 @@ KIND = Kind(
     notes=signatory_notes,
     name_fields=("signatories", "sort", "consent", "columns"),
     linked_texts=signatory_texts,
+    site_note=site_note,
 )

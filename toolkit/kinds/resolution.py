@@ -156,4 +156,6 @@ KIND = Kind(
         Section("`send_to:` items", Recipient),
     ),
     describe=describe,
+    form_fields=("branch", "send_to"),
+    editable_fields=("notes", "believes", "resolves"),
 )

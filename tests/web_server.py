@@ -1,0 +1,69 @@
+"""A real `unionkit serve` app on 127.0.0.1 for a test module: uvicorn in a thread, its render
+workers started once."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import EXAMPLES
+
+SITE_SETTINGS = """
+site:
+  address: https://justice.example.org/
+  editable: true
+  report_passed: true
+"""
+
+
+def campaign_copy(folder: Path, settings: str = SITE_SETTINGS) -> Path:
+    """The Zhanaozen example, with the site settings given added to its campaign file."""
+    target = folder / "zhanaozen"
+    shutil.copytree(EXAMPLES / "zhanaozen", target)
+    campaign = target / "campaign.yaml"
+    campaign.write_text(campaign.read_text(encoding="utf-8") + settings, encoding="utf-8")
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running(folder: Path, cache: Path, **settings: Any) -> Iterator[tuple[str, Any]]:
+    """Serve `folder` on a free port of 127.0.0.1; yields its address and its config."""
+    import uvicorn
+
+    from toolkit.web.app import create_app
+    from toolkit.web.server import prepare
+
+    config, _ = prepare(folder, cache=cache, render_workers=settings.pop("render_workers", 1))
+    config = replace(config, **settings)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(config), host="127.0.0.1", port=port, access_log=False, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", config
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -1,0 +1,57 @@
+"""What the web app's render workers do: make a visitor's copy of a document from the
+fields they sent, through the public build API, as bytes (nothing is written)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit import api
+
+PREVIEW_WIDTH = 640
+
+
+@dataclass(frozen=True)
+class Made:
+    """A visitor's copy (a PDF, a DOCX or a first-page PNG), or what is wrong with the
+    fields they sent: (field path, message) pairs, the messages the command line prints."""
+
+    data: bytes = b""
+    problems: tuple[tuple[str, str], ...] = ()
+    size: tuple[int, int] = (0, 0)
+
+
+def make(mapping: dict[str, Any], folder: str, name: str, fmt: str) -> Made:
+    """Load, check and render the document `mapping` describes (its paths relative to
+    `folder`, its problems reported under `name`): "pdf", "docx", or "preview" (the first
+    page as a PNG)."""
+    form = Path(folder) / name
+    try:
+        checked = api.check(api.load(mapping, folder=Path(folder), name=name))
+        if fmt != "preview":
+            return Made(api.render(checked, fmt))
+        return _first_page(api.render(checked, "pdf"))
+    except api.UnionkitError as exc:
+        # A problem in another file (the campaign file) is the campaign's, not the field's.
+        return Made(
+            problems=tuple(
+                (p.field if Path(p.file) == form else "", p.message) for p in exc.problems
+            )
+        )
+
+
+def _first_page(pdf: bytes) -> Made:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        width, _ = page.get_size()
+        image = page.render(scale=PREVIEW_WIDTH / width).to_pil().convert("RGB")
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False, compress_level=6)
+    return Made(buffer.getvalue(), size=image.size)
