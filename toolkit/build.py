@@ -60,6 +60,9 @@ class Settings:
     overrides: tuple[tuple[str, str], ...] = ()
     pdf_variant: str | None = None
     force: bool = False
+    variants: tuple[str, ...] = ()
+    """Other documents to write beside each one whose kind makes them (`--amended`), as
+    NAME-VARIANT.pdf/.docx."""
 
 
 @dataclass
@@ -134,11 +137,23 @@ def validate(document: LoadedDocument, context: DocumentContext) -> Checked:
         from toolkit.render.pdf import lay_out
 
         target = layout.page_target(context)
+        tried: list[tuple[int, dict[str, Any]]] = []
         for step, scale in enumerate((1.0, *layout.fit_steps)):
             context.values["fit"] = {"scale": scale, "step": step}
             pages = lay_out(context, document.template)
-            if len(pages.document.pages) <= target:
+            tried.append((len(pages.document.pages), context.values["fit"]))
+            if tried[-1][0] <= target:
                 break
+        else:
+            # It cannot fit: a document that may run on takes its fewest pages at the
+            # largest size that gives them, rather than shrinking for nothing.
+            fewest = min(count for count, _ in tried)
+            best = next(fit for count, fit in tried if count == fewest)
+            if not layout.one_page and best is not tried[-1][1]:
+                context.values["fit"] = best
+                pages = lay_out(context, document.template)
+        if layout.refine is not None and layout.refine(context, pages):
+            pages = lay_out(context, document.template)
         count = len(pages.document.pages) if pages is not None else 0
         if layout.one_page and count > target:
             raise UnionkitError(
@@ -262,6 +277,7 @@ def build_one(
     outcome.warnings = context.warnings
     outcome.summary = document.kind.summary(document, context)
     outcome.dependencies = dependencies(document, context)
+    variants = [name for name in settings.variants if name in document.kind.variants]
     if write:
         from toolkit.incremental import input_digest
 
@@ -270,9 +286,14 @@ def build_one(
             "overrides": settings.overrides,
             "pdf_variant": settings.pdf_variant,
             "row": sorted(job.row.values.items()) if job.row else [],
+            "variants": settings.variants,
         }
         outcome.digest = input_digest(document, outcome.dependencies, fingerprint)
-        outputs = [job.stem.with_name(f"{job.stem.name}.{fmt}") for fmt in settings.formats]
+        outputs = [
+            job.stem.with_name(f"{job.stem.name}{suffix}.{fmt}")
+            for suffix in ("", *(f"-{name}" for name in variants))
+            for fmt in settings.formats
+        ]
         if (
             not settings.force
             and previous == outcome.digest
@@ -298,9 +319,32 @@ def build_one(
             outcome.written.append(target)
 
         _guarded(job.source, outcome, step)
+    for name in variants:
+
+        def make_variant(name: str = name) -> None:
+            _build_variant(checked[0], name, settings, job, outcome, write=write)
+
+        _guarded(job.source, outcome, make_variant)
     if outcome.problems:
         outcome.digest = ""  # a partly failed build is never taken as up to date
     return outcome
+
+
+def _build_variant(
+    checked: Checked, name: str, settings: Settings, job: Job, outcome: Outcome, *, write: bool
+) -> None:
+    """Make, check and render a document's variant `name` into NAME-VARIANT.<format>."""
+    document, context = checked.document, checked.context
+    variant = document.kind.variants[name](document, context)
+    made = validate(variant.document, variant.context)
+    for fmt in settings.formats:
+        data = render(made, fmt)
+        if not write:
+            outcome.data[f"{name}.{fmt}"] = data
+            continue
+        target = job.stem.with_name(f"{job.stem.name}-{name}.{fmt}")
+        write_atomically(target, data)
+        outcome.written.append(target)
 
 
 def build_pdf(job: Job) -> tuple[Outcome, bytes | None]:

@@ -103,6 +103,12 @@ def main() -> None:
     " per core for a large one.",
 )
 @click.option("--force", is_flag=True, help="Build everything, even what is up to date.")
+@click.option(
+    "--amended",
+    is_flag=True,
+    help="Amendments: also write the motion as amended, its changes marked"
+    " (NAME-amended.pdf, and NAME-amended.docx with Word tracked changes).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 def build(
     paths: tuple[Path, ...],
@@ -114,6 +120,7 @@ def build(
     name_by: str | None,
     jobs: int | None,
     force: bool,
+    amended: bool,
     quiet: bool,
 ) -> None:
     """Build documents (YAML files, or folders of them) into PDF and DOCX.
@@ -138,7 +145,8 @@ def build(
     for problem in work.problems:
         click.echo(problem.format(), err=True)
     overrides = (("per_sheet", str(per_sheet)),) if per_sheet is not None else ()
-    settings = api.Settings(chosen, overrides, pdf_variant, force)
+    variants = ("amended",) if amended else ()
+    settings = api.Settings(chosen, overrides, pdf_variant, force, variants)
     jobs_total = len(work.jobs)
     progress = _Progress(jobs_total, enabled=not quiet and jobs_total > 1 and _is_terminal())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,18 @@ class PrintSetup:
     pdf_variant: str | None = None
     bleed_mm: float = 0.0
     crop_marks: bool = False
+    line_numbers: int = 0
+    """Number every Nth line of the text in the margin (0: none): the PDF numbers the lines
+    it lays out, the DOCX turns on Word's own line numbering."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Who made the changes a document marks (an amendment's mover) and when: the DOCX
+    records them as Word tracked changes by that author on that date."""
+
+    author: str
+    date: datetime
 
 
 @dataclass
@@ -65,6 +77,8 @@ class DocumentContext:
     print: PrintSetup = field(default_factory=PrintSetup)
     layout: Layout = field(default_factory=Layout)
     """The kind's rules about pages (one page a side; its own paper size)."""
+    revision: Revision | None = None
+    """Set when the text marks insertions and deletions (see `toolkit.markdown.INSERTED`)."""
 
 
 def format_date(value: date, language: str, *, with_weekday: bool = False) -> str:
@@ -104,10 +118,12 @@ def common_context(doc: LoadedDocument, title: str, author: str | None) -> Docum
     logo = _logo(doc) if campaign.logo else None
     website = campaign.website.split("://", 1)[-1].rstrip("/") if campaign.website else None
     contact = [v for v in (campaign.name, website, campaign.email) if v]
+    labels = labels_for(language)
+    labels.update((key, value) for key, value in label_overrides(doc).items() if key in labels)
     values: dict[str, Any] = {
         "kind": kind,
         "language": language,
-        "labels": labels_for(language),
+        "labels": labels,
         "title": title,
         "campaign": {
             "name": campaign.name,
@@ -125,6 +141,11 @@ def common_context(doc: LoadedDocument, title: str, author: str | None) -> Docum
     return DocumentContext(
         values, title, author, language, images, doc.source.file, layout=doc.kind.layout
     )
+
+
+def label_overrides(doc: LoadedDocument) -> dict[str, str]:
+    """The labels a document sets in `labels:`, over those its campaign sets."""
+    return {**doc.campaign.labels, **doc.model.labels}
 
 
 def _logo(doc: LoadedDocument) -> ImageRef:
