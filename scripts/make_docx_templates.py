@@ -12,6 +12,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -299,6 +300,13 @@ def resolution() -> WordDocument:
     paragraph_flag(doc.styles["Normal"], "w:suppressLineNumbers")
     for name in MOTION_STYLES:
         paragraph_flag(doc.styles[name], "w:suppressLineNumbers", value=False)
+    # Word's own style for line numbers (its built-in name is "line number"): small and grey.
+    numbers = doc.styles.add_style("Line Number", WD_STYLE_TYPE.CHARACTER)
+    numbers.element.name_val = "line number"
+    numbers.element.attrib.pop(qn("w:customStyle"), None)
+    set_font(numbers, SANS)
+    numbers.font.size = Pt(7)
+    numbers.font.color.rgb = MUTED
     compact_masthead(doc, "resolution")
 
     doc.add_paragraph("{%p if reference %}")

@@ -118,10 +118,12 @@ def context_of(document: LoadedDocument, pdf_variant: str | None = None) -> Docu
     return context
 
 
-def validate(document: LoadedDocument, context: DocumentContext) -> Checked:
+def validate(document: LoadedDocument, context: DocumentContext, *, render: bool = True) -> Checked:
     """The checks that need more than the fields: a local template's names, and the layout
     of a kind whose pages are checked. `check` and `build` both pass through here, so they
-    can never disagree."""
+    can never disagree. With `render=False` (`unionkit check`, which writes nothing) the
+    pages are laid out only when they can fail a check (a one-page kind), not merely to
+    fit them."""
     from toolkit.glyphs import glyph_warnings
 
     context.warnings.extend(glyph_warnings(document.kind.printed_texts(document)))
@@ -133,7 +135,7 @@ def validate(document: LoadedDocument, context: DocumentContext) -> Checked:
             raise UnionkitError(problems=problems)
     pages = None
     layout = context.layout
-    if layout.checked:
+    if layout.checked and (render or layout.one_page):
         from toolkit.render.pdf import lay_out
 
         target = layout.page_target(context)
@@ -232,7 +234,7 @@ def check_one(source: Path) -> Outcome:
         outcome.warnings = context.warnings
         outcome.summary = document.kind.summary(document, context)
         outcome.dependencies = dependencies(document, context)
-        validate(document, context)
+        validate(document, context, render=False)
         outcome.summary = document.kind.summary(document, context)
 
     _guarded(source, outcome, step)

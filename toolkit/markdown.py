@@ -110,9 +110,15 @@ def word_spans(
         count += 1
         number = ""
         if name in marks:
+            # An empty, positioned inline at the start of the word holds the number: inside
+            # the word it stays on the word's line, and being positioned it is drawn after
+            # the text, so copying the text never picks it up inside a word.
             line, left = marks[name]
             style = f"left: {float(left):.2f}px"
-            number = f'<span class="line-number" style="{style}">{int(line)}</span>'
+            number = (
+                f'<span class="line-anchor"><span class="line-number" style="{style}">'
+                f"{int(line)}</span></span>"
+            )
         html.append(f'<span class="w" id="{name}">{number}{escape(piece)}</span>')
     return html, count
 

@@ -11,9 +11,11 @@ from pydantic import (
     Field,
     PrivateAttr,
     Tag,
+    ValidationError,
     ValidatorFunctionWrapHandler,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from toolkit.context import (
     DocumentContext,
@@ -55,6 +57,9 @@ SectionKey = Literal[
     "commits",
 ]
 SECTION_KEYS: tuple[str, ...] = get_args(SectionKey)
+# Sections that only set the scene; a motion needs at least one other, to do something.
+PREAMBLE = ("notes", "further_notes", "believes", "further_believes")
+ACTIONS = tuple(key for key in SECTION_KEYS if key not in PREAMBLE)
 # Sections that can name whom they address: "Conference instructs the NEC to".
 ADDRESSED = ("instructs", "calls_on", "urges", "requests")
 VOICES = ("branch", "conference", "meeting", "committee", "council")
@@ -62,8 +67,8 @@ FILL_IN = "to fill in"
 # Type sizes and spacing tried in turn to fit a motion on its page: full size, tighter
 # spacing, then type down to 9.5 pt (the template's 10 pt times the scale), never below.
 FIT_STEPS = (1.0, 0.975, 0.95)
-# Room between a line number's right edge and the text, in CSS pixels (3 mm).
-NUMBER_GAP_PX = 3 * 96 / 25.4
+# Room between a line number's right edge and the text, in CSS pixels (4 mm).
+NUMBER_GAP_PX = 4 * 96 / 25.4
 NUMBER_WIDTH_PX = 10 * 96 / 25.4
 
 Points = Annotated[list[Markdown], Field(min_length=1, max_length=100)]
@@ -264,9 +269,38 @@ class Resolution(Document):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _keep_section_order(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    def _sections_in_order(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        # A motion must do something: reported with every other problem of the file.
+        missing = []
+        if isinstance(data, dict) and not any(
+            data.get(key) is not None for key in (*ACTIONS, "sections")
+        ):
+            message = (
+                "required: add `resolves:` with at least one item (a motion that only notes"
+                " and believes does nothing; or instructs:, calls_on:, ...)"
+            )
+            missing.append(
+                InitErrorDetails(
+                    type=PydanticCustomError("missing", message), loc=("resolves",), input=data
+                )
+            )
+        try:
+            model = handler(data)
+        except ValidationError as exc:
+            if not missing:
+                raise
+            found = [
+                InitErrorDetails(
+                    type=PydanticCustomError(e["type"], e["msg"], e.get("ctx")),
+                    loc=e["loc"],
+                    input=e["input"],
+                )
+                for e in exc.errors(include_url=False)
+            ]
+            raise ValidationError.from_exception_data(exc.title, [*found, *missing]) from None
+        if missing:
+            raise ValidationError.from_exception_data(cls.__name__, missing)
         # The sections print in the order they were written; the YAML loader keeps it.
-        model = handler(data)
         if isinstance(data, dict) and isinstance(model, Resolution):
             model._order = tuple(k for k in data if k in SECTION_KEYS or k == "sections")
         return model
@@ -359,15 +393,6 @@ class Headings:
 def _check_parts(parts: list[MotionPart], doc: LoadedDocument) -> None:
     source = doc.source
     problems = []
-    if not parts:
-        problems.append(
-            Problem(
-                source.file,
-                source.line_of(("title",)),
-                "resolves",
-                "a motion needs at least one section: add `resolves:` with at least one item",
-            )
-        )
     for part in parts:
         if part.to is not None and part.key not in ADDRESSED:
             path = (*part.path, "to")
