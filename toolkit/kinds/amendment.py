@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -709,7 +710,7 @@ def amended_motion(document: LoadedDocument, context: DocumentContext) -> Varian
     )
     when = creation_date()
     if model.date is not None:
-        when = when.replace(year=model.date.year, month=model.date.month, day=model.date.day)
+        when = datetime(model.date.year, model.date.month, model.date.day, tzinfo=UTC)
     marked.revision = Revision(model.moved_by, when)
     return Variant(plain_motion, marked)
 

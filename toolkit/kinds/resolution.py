@@ -281,7 +281,9 @@ class Resolution(Document):
             )
             missing.append(
                 InitErrorDetails(
-                    type=PydanticCustomError("missing", message), loc=("resolves",), input=data
+                    type=PydanticCustomError("motion_does_nothing", message),
+                    loc=("resolves",),
+                    input=data,
                 )
             )
         try:
