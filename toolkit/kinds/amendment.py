@@ -198,8 +198,13 @@ def read_motion(model: Document, loaded: Loaded) -> LoadedDocument:
 
 
 def motion_file(model: Document, folder: Path) -> list[Path]:
+    """The motion and the files it names (its campaign file): the amendment is made from
+    them."""
+    from toolkit.build import named_files
+
     assert isinstance(model, Amendment)
-    return [folder / model.amends]
+    motion = folder / model.amends
+    return [motion, *sorted(named_files(motion))]
 
 
 # -- the motion's text ------------------------------------------------------------------------
