@@ -139,24 +139,10 @@ def validate(document: LoadedDocument, context: DocumentContext, *, render: bool
         from toolkit.render.pdf import lay_out
 
         target = layout.page_target(context)
-        tried: list[tuple[int, dict[str, Any]]] = []
-        for step, scale in enumerate((1.0, *layout.fit_steps)):
-            context.values["fit"] = {"scale": scale, "step": step}
-            pages = lay_out(context, document.template)
-            tried.append((len(pages.document.pages), context.values["fit"]))
-            if tried[-1][0] <= target:
-                break
-        else:
-            # It cannot fit: a document that may run on takes its fewest pages at the
-            # largest size that gives them, rather than shrinking for nothing.
-            fewest = min(count for count, _ in tried)
-            best = next(fit for count, fit in tried if count == fewest)
-            if not layout.one_page and best is not tried[-1][1]:
-                context.values["fit"] = best
-                pages = lay_out(context, document.template)
+        pages = fit_pages(document, context)
         if layout.refine is not None and layout.refine(context, pages):
             pages = lay_out(context, document.template)
-        count = len(pages.document.pages) if pages is not None else 0
+        count = len(pages.document.pages)
         if layout.one_page and count > target:
             raise UnionkitError(
                 f"the {document.kind.name} runs to {count} pages at {context.print.size}"
@@ -166,6 +152,32 @@ def validate(document: LoadedDocument, context: DocumentContext, *, render: bool
                 line=1,
             )
     return Checked(document, context, pages)
+
+
+def fit_pages(document: LoadedDocument, context: DocumentContext) -> Any:
+    """Lay the document out at full size and, when it runs over its page target, at its
+    kind's fitting steps in turn until one fits. When none does, it takes the fewest pages
+    at the largest size that gives them (a document that may run on is not shrunk for
+    nothing). A document over twice its target is not tried smaller: no legible scale
+    (the area shrinks with its square) saves it. Sets `fit` in the context to the step
+    chosen and returns that step's layout."""
+    from toolkit.render.pdf import lay_out
+
+    target = context.layout.page_target(context)
+    scales = (1.0, *context.layout.fit_steps)
+    counts: dict[int, int] = {}
+    tried: dict[int, Any] = {}
+    for step, scale in enumerate(scales):
+        context.values["fit"] = {"scale": scale, "step": step}
+        tried[step] = lay_out(context, document.template)
+        counts[step] = len(tried[step].document.pages)
+        if counts[step] <= target or counts[0] > 2 * target:
+            break
+    fits = [step for step, count in counts.items() if count <= target]
+    fewest = min(counts.values())
+    chosen = fits[0] if fits else min(s for s, count in counts.items() if count == fewest)
+    context.values["fit"] = {"scale": scales[chosen], "step": chosen}
+    return tried[chosen]
 
 
 def check(

@@ -30,6 +30,7 @@ from toolkit.kinds.resolution import (
     Resolution,
     motion_context,
     motion_parts,
+    number_lines,
 )
 from toolkit.loader import Loaded
 from toolkit.markdown import DELETE_END, DELETE_START, accepted, inserted, original, to_plain
@@ -624,12 +625,15 @@ def amended_parts(changes: Changes, loaded: Loaded) -> list[MotionPart]:
 def build_context(doc: LoadedDocument) -> DocumentContext:
     """An amendment's context: the motion checked and laid out (for its line numbers), every
     change found and worded, and the motion as amended (for `--amended`)."""
-    from toolkit.build import context_of, validate
+    from toolkit.build import context_of, fit_pages
 
     model = doc.model
     motion_doc = doc.linked
     assert isinstance(model, Amendment) and isinstance(motion_doc, LoadedDocument)
-    motion = validate(motion_doc, context_of(motion_doc)).context
+    motion = context_of(motion_doc)
+    if motion.print.line_numbers:
+        # A numbered motion's lines are those of its PDF: laid out (and fitted) as it is.
+        number_lines(motion, fit_pages(motion_doc, motion))
     if model.campaign is None:
         doc = replace(
             doc,
