@@ -692,6 +692,64 @@ def test_libreoffice_lists_accepts_and_rejects_the_tracked_changes(
     assert "British companies and politicians who profit from Kazakh oil" in rejected
 
 
+# The standard wording, written out by hand for each language (non-breaking spaces in French).
+WORDING = {
+    "en": ["Line 2: delete ‘seven months’ and insert ‘half a year’",
+           "Line 4: at the beginning insert ‘Warmly’",
+           "After line 4: add at the end of ‘Conference resolves’:"],
+    "ru": ["Строка 2: заменить «seven months» на «half a year»",
+           "Строка 4: в начале вставить «Warmly»",
+           "После строки 4: дополнить раздел «Конференция постановляет» следующим:"],
+    "uk": ["Рядок 2: замінити «seven months» на «half a year»",
+           "Рядок 4: на початку додати «Warmly»",
+           "Після рядка 4: доповнити розділ «Конференція ухвалює» таким:"],
+    "kk": ["2-жол: «seven months» орнына «half a year» деп жазу",
+           "4-жол: басына «Warmly» қосу",
+           "4-жолдан кейін: «Конференция қаулы етеді» бөлімін мынамен толықтыру:"],
+    "fr": ["Ligne 2\u00a0: remplacer «\u202fseven months\u202f» par «\u202fhalf a year\u202f»",
+           "Ligne 4\u00a0: au début, insérer «\u202fWarmly\u202f»",
+           "Après la ligne 4\u00a0: ajouter à la fin de «\u202fLe congrès décide\u202f»\u00a0:"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_amendment_is_worded_in_its_motions_language(tmp_path: Path, language: str) -> None:
+    _write(
+        tmp_path,
+        "motion.yaml",
+        f"""
+        template: motion
+        language: {language}
+        title: T
+        branch: to fill in
+        voice: conference
+        line_numbers: true
+        notes:
+          - Oil workers in Zhanaozen went on strike for seven months.
+        resolves:
+          - To support the campaign.
+        """,
+    )
+    amendment = _write(
+        tmp_path,
+        "amendment.yaml",
+        """
+        template: amendment
+        amends: motion.yaml
+        moved_by: Eastbridge Branch
+        changes:
+          - replace: seven months
+            with: half a year
+          - insert_at_line: 4
+            text: Warmly
+          - add_to: resolves
+            points: [To write to the embassy.]
+        """,
+    )
+    values = api.check(api.load(amendment)).context.values
+    assert [change["text"] for change in values["changes"]] == WORDING[language]
+
+
 @pytest.mark.parametrize(
     ("change", "line", "field", "message"),
     [

@@ -194,7 +194,10 @@ def read_motion(model: Document, loaded: Loaded) -> LoadedDocument:
         raise where.problem(f"motion {model.amends!r} not found next to this amendment")
     motion = load(path)
     if not isinstance(motion.model, Resolution):
-        raise where.problem(f"{model.amends!r} is a {motion.kind.name}, not a motion")
+        raise where.problem(
+            f"{model.amends!r} is not a motion (it is a {motion.kind.name} document): name the"
+            " motion's .yaml file"
+        )
     return motion
 
 

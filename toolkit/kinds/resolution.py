@@ -482,7 +482,8 @@ def motion_context(
     headings = Headings(model, language, overrides)
     for key in SECTION_KEYS:
         labels[key] = headings.plain(key)
-    if model.voice != "branch" and "resolution" not in overrides:
+    branch_voice = isinstance(model.voice, str) and model.voice.lower() == "branch"
+    if not branch_voice and "resolution" not in overrides:
         # Spoken by a conference or a council, it is a motion, not a model for branches.
         labels["resolution"] = labels["motion"]
     numbers = int(model.line_numbers)
