@@ -69,6 +69,7 @@ def long_letter(folder: Path) -> float:
     )
     return timed(unionkit("build", letter, "-o", folder / "long", "-q", "--force"))
 
+
 LEAFLET = """\
 template: leaflet
 campaign: campaign.yaml

@@ -1,6 +1,7 @@
 """Build the built-in DOCX templates (docxtpl) with python-docx, so they can be reviewed as code.
 
 Run `make docx-templates` after changing this file; the .docx files it writes are committed.
+`python scripts/make_docx_templates.py resolution` writes only the templates named.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from typing import Any
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 
 from toolkit import kinds
@@ -214,24 +217,146 @@ def masthead(doc: WordDocument, kind_label: str) -> None:
     kind.paragraph_format.space_after = Pt(14)
 
 
+def paragraph_flag(target: Paragraph | BaseStyle, name: str, value: bool = True) -> None:
+    """Set an on/off paragraph property (`w:keepNext`, `w:suppressLineNumbers`, ...) of a
+    paragraph or a style."""
+    element = target._p if isinstance(target, Paragraph) else target.element
+    ppr = element.get_or_add_pPr()
+    for old in ppr.findall(qn(name)):
+        ppr.remove(old)
+    flag = OxmlElement(name)
+    if not value:
+        flag.set(qn("w:val"), "0")
+    # Properties follow the schema's order closely enough for Word when put after the style.
+    style = ppr.find(qn("w:pStyle"))
+    if style is not None:
+        style.addnext(flag)
+    else:
+        ppr.insert(0, flag)
+
+
+def cant_split(row: object) -> None:
+    """A table row that never breaks across pages."""
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    properties.append(OxmlElement("w:cantSplit"))
+
+
+def row_height(row: object, millimetres: float) -> None:
+    height = OxmlElement("w:trHeight")
+    height.set(qn("w:val"), str(int(Mm(millimetres).twips)))
+    height.set(qn("w:hRule"), "atLeast")
+    row._tr.get_or_add_trPr().append(height)  # type: ignore[attr-defined]
+
+
+# Word numbers the lines of a motion's headings and points (when the document asks for line
+# numbers) and of nothing else: these styles are counted, all others are not.
+MOTION_STYLES = (
+    "Heading 2", "List Number", "List Continue", "List Bullet 2", "List Number 2",
+    "List Continue 2", "List Bullet 3", "List Number 3", "List Continue 3",
+)  # fmt: skip
+
+
+def compact_masthead(doc: WordDocument, kind_label: str) -> None:
+    """The logo beside the campaign name and the document kind, over a rule in the campaign
+    colour: a motion needs its page for the motion."""
+    first = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    first.text = "{%p if campaign.logo %}"
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    logo, text = table.rows[0].cells
+    table.columns[0].width = logo.width = Mm(20)
+    table.columns[1].width = text.width = Mm(146)
+    logo.paragraphs[0].add_run("{% if campaign.logo %}{{ campaign.logo|image(14) }}{% endif %}")
+    logo.paragraphs[0].paragraph_format.space_after = Pt(0)
+    text.vertical_alignment = 1  # centre
+    name = text.paragraphs[0]
+    run = name.add_run("{{ campaign.name or '' }}")
+    set_font(run, SANS)
+    run.bold = True
+    run.font.size = Pt(11)
+    name.paragraph_format.space_after = Pt(0)
+    text.add_paragraph("{{ labels." + kind_label + " }}", style="Unionkit Kind")
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("{%p if campaign.name %}")
+    alone = doc.add_paragraph()
+    alone_run = alone.add_run("{{ campaign.name }}")
+    set_font(alone_run, SANS)
+    alone_run.bold = True
+    alone_run.font.size = Pt(11)
+    alone.paragraph_format.space_after = Pt(0)
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{{ labels." + kind_label + " }}", style="Unionkit Kind")
+    doc.add_paragraph("{%p endif %}")
+    rule = doc.add_paragraph()
+    bottom_border(rule, 18, "B3121B")
+    rule.paragraph_format.space_after = Pt(10)
+    rule.paragraph_format.line_spacing = Pt(2)
+
+
 def resolution() -> WordDocument:
     doc = Document()
     styles(doc)
     page(doc)
-    masthead(doc, "resolution")
+    # Denser than a letter: a motion of 300 words fits its page even where Word or
+    # LibreOffice draws it in a wider font than Noto Serif.
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.styles["Normal"].paragraph_format.line_spacing = 1.1
+    section = doc.sections[0]
+    section.top_margin, section.bottom_margin = Mm(16), Mm(18)
+    paragraph_flag(doc.styles["Normal"], "w:suppressLineNumbers")
+    for name in MOTION_STYLES:
+        paragraph_flag(doc.styles[name], "w:suppressLineNumbers", value=False)
+    # Word's own style for line numbers (its built-in name is "line number"): small and grey.
+    numbers = doc.styles.add_style("Line Number", WD_STYLE_TYPE.CHARACTER)
+    numbers.element.name_val = "line number"
+    numbers.element.attrib.pop(qn("w:customStyle"), None)
+    set_font(numbers, SANS)
+    numbers.font.size = Pt(7)
+    numbers.font.color.rgb = MUTED
+    compact_masthead(doc, "resolution")
 
-    doc.add_paragraph("{{ title }}", style="Title")
-    table = doc.add_table(rows=3, cols=2)
+    doc.add_paragraph("{%p if reference %}")
+    reference = doc.add_paragraph()
+    reference_run = reference.add_run("{{ reference }}")
+    reference_run.bold = True
+    reference_run.font.color.rgb = ACCENT
+    set_font(reference_run, SANS)
+    reference.paragraph_format.space_after = Pt(2)
+    doc.add_paragraph("{%p endif %}")
+    title = doc.add_paragraph("{{ title }}", style="Title")
+    paragraph_flag(title, "w:suppressLineNumbers")
+    doc.add_paragraph("{%p if submitted_by or contact %}")
+    submission = doc.add_paragraph(style="Unionkit Footer")
+    submission.add_run(
+        "{% if submitted_by %}{{ labels.submitted_by }}: {{ submitted_by }}{% endif %}"
+    )
+    submission.add_run("{% if submitted_by and contact %} · {% endif %}")
+    submission.add_run("{% if contact %}{{ labels.contact }}: {{ contact }}{% endif %}")
+    submission.runs[0].font.size = submission.runs[2].font.size = Pt(8.5)
+    submission.paragraph_format.space_after = Pt(10)
+    doc.add_paragraph("{%p endif %}")
+
+    doc.add_paragraph("{%p if branch_table %}")
+    # The branch's lines, each with 8 mm of room to write by hand, captions beneath.
+    table = doc.add_table(rows=2, cols=3)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    table.columns[0].width, table.columns[1].width = Mm(46), Mm(120)
-    fields = {"name": ("branch", 44), "union": ("union", 30), "meeting_date": ("meeting_date", 30)}
-    for row, (key, (label_key, width)) in zip(table.rows, fields.items(), strict=True):
-        label, value = row.cells
-        label.width, value.width = Mm(46), Mm(120)
-        label.paragraphs[0].text = "{{ labels." + label_key + " }}"
-        label.paragraphs[0].style = doc.styles["Unionkit Label"]
+    widths = (80, 43, 43)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    values, captions = table.rows
+    row_height(values, 8)
+    fields = {"name": ("branch", 36), "union": ("union", 16), "meeting_date": ("meeting_date", 16)}
+    for index, (key, (label_key, width)) in enumerate(fields.items()):
+        value, caption = values.cells[index], captions.cells[index]
+        value.width = caption.width = Mm(widths[index])
+        value.vertical_alignment = 3  # bottom
         value.paragraphs[0].add_run(f"{{{{r branch.{key}|fill_in({width}) }}}}")
+        value.paragraphs[0].paragraph_format.space_after = Pt(1)
+        caption.paragraphs[0].text = "{{ labels." + label_key + " }}"
+        caption.paragraphs[0].style = doc.styles["Unionkit Label"]
+        caption.paragraphs[0].paragraph_format.space_after = Pt(0)
+    doc.add_paragraph("{%p endif %}")
 
     doc.add_paragraph("{%p if intro %}")
     doc.add_paragraph("{{p intro|markdown('Unionkit Intro') }}")
@@ -239,34 +364,120 @@ def resolution() -> WordDocument:
 
     doc.add_paragraph("{%p for section in sections %}")
     doc.add_paragraph("{{ section.heading }}", style="Heading 2")
-    doc.add_paragraph("{{p section.points|numbered_list }}")
+    # The last point keeps with what follows, down to the signatures.
+    doc.add_paragraph("{{p section.points|numbered_list(section.start, None, loop.last) }}")
     doc.add_paragraph("{%p endfor %}")
 
     count = doc.add_paragraph("{{ word_count_text }}", style="Unionkit Label")
     count.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    count.paragraph_format.keep_with_next = True
 
     doc.add_paragraph("{%p if send_to %}")
-    doc.add_paragraph("{{ labels.send_to }}", style="Heading 3")
+    send_to = doc.add_paragraph("{{ labels.send_to }}", style="Heading 3")
+    send_to.paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p for recipient in send_to %}")
     recipient = doc.add_paragraph(style="List Bullet")
     recipient.add_run("{{ recipient.name }}").bold = True
     recipient.add_run("{% if recipient.email %} — {{ recipient.email }}{% endif %}")
+    recipient.paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endif %}")
 
     spacer = doc.add_paragraph()
-    spacer.paragraph_format.space_before = Pt(18)
-    signatures = doc.add_table(rows=2, cols=2)
+    spacer.paragraph_format.space_before = Pt(10)
+    spacer.paragraph_format.space_after = Pt(0)
+    spacer.paragraph_format.keep_with_next = True
+    # One row per role: the role, a line to sign and a line for the name in capitals (the
+    # date's row has one line), 8.5 mm apart. Rows never split and keep together.
+    signatures = doc.add_table(rows=5, cols=3)
     signatures.autofit = False
-    for column in signatures.columns:
-        column.width = Mm(83)
-    for index, cell in enumerate(c for row in signatures.rows for c in row.cells):
-        cell.width = Mm(83)
+    widths = (40, 63, 63)
+    for column, width in zip(signatures.columns, widths, strict=True):
+        column.width = Mm(width)
+    captions, loop_start, person, loop_end, date = signatures.rows
+    loop_start.cells[0].paragraphs[0].text = "{%tr for label in signatures[:-1] %}"
+    loop_end.cells[0].paragraphs[0].text = "{%tr endfor %}"
+    for index, cell in enumerate(captions.cells):
+        cell.width = Mm(widths[index])
         line = cell.paragraphs[0]
-        line.paragraph_format.space_before = Pt(24)
-        bottom_border(line, 6, "1D1D1F")
-        label = cell.add_paragraph(f"{{{{ signatures[{index}] }}}}", style="Unionkit Label")
-        label.paragraph_format.space_after = Pt(12)
+        line.style = doc.styles["Unionkit Label"]
+        line.paragraph_format.keep_with_next = True
+        line.paragraph_format.space_after = Pt(0)
+        if index:
+            line.add_run("{{ signature_fields[" + str(index - 1) + "] }}").font.all_caps = False
+    cant_split(captions)
+    for row, role, lines in ((person, "{{ label }}", 2), (date, "{{ signatures[-1] }}", 1)):
+        cant_split(row)
+        row_height(row, 8.5)
+        for index, cell in enumerate(row.cells):
+            cell.width = Mm(widths[index])
+            cell.vertical_alignment = 3  # bottom
+            line = cell.paragraphs[0]
+            line.paragraph_format.keep_with_next = row is person
+            line.paragraph_format.space_after = Pt(1)
+            if index == 0:
+                line.style = doc.styles["Unionkit Label"]
+                line.add_run(role)
+            elif index <= lines:
+                line.paragraph_format.space_before = Pt(14)
+                bottom_border(line, 6, "1D1D1F")
+    return doc
+
+
+def amendment() -> WordDocument:
+    doc = Document()
+    styles(doc)
+    page(doc)
+    compact_masthead(doc, "amendment")
+    doc.add_paragraph("{%p if reference or motion.reference %}")
+    reference = doc.add_paragraph()
+    reference_run = reference.add_run(
+        "{{ reference or '' }}{% if reference and motion.reference %} · {% endif %}"
+        "{{ motion.reference or '' }}"
+    )
+    reference_run.bold = True
+    reference_run.font.color.rgb = ACCENT
+    set_font(reference_run, SANS)
+    reference.paragraph_format.space_after = Pt(2)
+    doc.add_paragraph("{%p endif %}")
+    title = doc.add_paragraph("{{ title }}", style="Title")
+    title.runs[0].font.size = Pt(18)
+
+    # Who moves it, then the rows that are there only when given.
+    movers = doc.add_table(rows=0, cols=2)
+    movers.autofit = False
+    movers.columns[0].width, movers.columns[1].width = Mm(50), Mm(116)
+
+    def mover_row(label: str, value: str) -> None:
+        row = movers.add_row()
+        label_cell, value_cell = row.cells
+        label_cell.width, value_cell.width = Mm(50), Mm(116)
+        label_cell.paragraphs[0].text = "{{ " + label + " }}"
+        label_cell.paragraphs[0].style = doc.styles["Unionkit Label"]
+        value_cell.paragraphs[0].text = "{{ " + value + " }}"
+
+    mover_row("labels.moved_by", "moved_by")
+    for condition, label in (
+        ("seconded_by", "labels.amendment_seconded_by"),
+        ("date", "labels.date"),
+        ("motion.submitted_by", "labels.motion ~ ': ' ~ labels.submitted_by"),
+    ):
+        movers.add_row().cells[0].paragraphs[0].text = f"{{%tr if {condition} %}}"
+        mover_row(label, condition)
+        movers.add_row().cells[0].paragraphs[0].text = "{%tr endif %}"
+
+    doc.add_paragraph("{%p for change in changes %}")
+    wording = doc.add_paragraph()
+    wording.add_run("{{ change.text }}").bold = True
+    wording.paragraph_format.space_before = Pt(10)
+    wording.paragraph_format.keep_with_next = True
+    doc.add_paragraph("{%p if change.heading %}")
+    doc.add_paragraph("{{ change.heading }}", style="Heading 2")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if change.points %}")
+    doc.add_paragraph("{{p change.points|numbered_list(change.start) }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endfor %}")
     return doc
 
 
@@ -642,9 +853,12 @@ def builder(kind: str) -> Callable[[], WordDocument]:
     return typing.cast(Callable[[], WordDocument], make)
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Write the named templates (default: all of them)."""
     root = Path(__file__).resolve().parent.parent / "templates"
     for name in kinds.names():
+        if names and name not in names:
+            continue
         target = root / name / "document.docx"
         doc = builder(name)()
         props = doc.core_properties
@@ -655,4 +869,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

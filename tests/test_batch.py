@@ -163,6 +163,7 @@ def test_source_date_epoch_makes_rebuilds_byte_identical(
     cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.conftest import EXAMPLES
+    from tests.test_build import EXAMPLE_DOCUMENTS
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1386806400")
     for name in ("first", "second"):
@@ -170,7 +171,7 @@ def test_source_date_epoch_makes_rebuilds_byte_identical(
         assert run.exit_code == 0, run.stderr
     files = [p.relative_to(tmp_path / "first") for p in (tmp_path / "first").rglob("*.*")]
     files = [f for f in files if not f.name.startswith(".")]
-    assert len(files) == 2 * 7
+    assert len(files) == 2 * len(EXAMPLE_DOCUMENTS)
     for relative in files:
         first = (tmp_path / "first" / relative).read_bytes()
         assert first == (tmp_path / "second" / relative).read_bytes(), relative
@@ -318,7 +319,9 @@ def test_the_same_problem_in_every_row_is_said_once(
     assert run.exit_code == 1
     lines = [line for line in run.stderr.splitlines() if "resolves" in line]
     assert lines == [
-        f"{motion}:1: resolves: required: add `resolves:` with a value (every row of {table})"
+        f"{motion}:1: resolves: required: add `resolves:` with at least one item (a motion"
+        " that only notes and believes does nothing; or instructs:, calls_on:, ...) (every"
+        f" row of {table})"
     ]
     # A warning a few rows share is said once too, with their rows.
     motion.write_text(PLAIN_MOTION)

@@ -52,7 +52,7 @@ def test_a_branch_makes_the_motion_its_own_in_the_browser(
     try:
         page.goto(address + "/")
         assert page.locator("h1").inner_text() == "Justice for Kazakhstan Oil Workers"
-        page.get_by_role("link", name="Make it yours").first.click()
+        page.locator('a[href$="make/model-resolution"]').first.click()
         page.wait_for_url("**/make/model-resolution")
         preview = page.locator("#preview-image")
         assert preview.get_attribute("hidden") is not None  # nothing drawn yet
@@ -115,10 +115,14 @@ def test_the_form_is_used_from_the_keyboard_alone(browser: tuple[Any, str], tmp_
         focused = page.evaluate("document.activeElement.textContent.trim()")
         assert focused == "Skip to the documents"
         page.keyboard.press("Enter")
-        # From the documents, Tab reaches the first "Make it yours" link.
-        for _ in range(40):
+        # From the documents, Tab reaches the model resolution's "Make it yours" link.
+        for _ in range(80):
             page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.textContent.trim()") == "Make it yours":
+            focused = page.evaluate(
+                "[document.activeElement.textContent.trim(),"
+                " document.activeElement.getAttribute('href') || '']"
+            )
+            if focused[0] == "Make it yours" and focused[1].endswith("make/model-resolution"):
                 break
         else:
             raise AssertionError("no 'Make it yours' link reached with Tab")

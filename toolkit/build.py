@@ -71,6 +71,9 @@ class Settings:
     """Values set on every document whose kind has the field, by field path (None: left out)."""
     pdf_variant: str | None = None
     force: bool = False
+    variants: tuple[str, ...] = ()
+    """Other documents to write beside each one whose kind makes them (`--amended`), as
+    NAME-VARIANT.pdf/.docx."""
 
 
 @dataclass
@@ -143,12 +146,18 @@ def context_of(document: LoadedDocument, pdf_variant: str | None = None) -> Docu
 
 
 def validate(
-    document: LoadedDocument, context: DocumentContext, *, allow_overflow: bool = False
+    document: LoadedDocument,
+    context: DocumentContext,
+    *,
+    allow_overflow: bool = False,
+    render: bool = True,
 ) -> Checked:
     """The checks that need more than the fields: a local template's names, and the layout
     of a kind whose pages are checked (fitted to its page target by the kind's steps). `check`
     and `build` both pass through here, so they can never disagree. With `allow_overflow`, a
-    document that cannot fit is laid out at its last step instead of refused (for previews)."""
+    document that cannot fit is laid out at its last step instead of refused (for previews).
+    With `render=False` (`unionkit check`, which writes nothing) the pages are laid out only
+    when they can fail a check (a one-page kind), not merely to fit them."""
     from toolkit.glyphs import glyph_warnings
 
     context.warnings.extend(glyph_warnings(document.kind.printed_texts(document)))
@@ -160,8 +169,12 @@ def validate(
             raise UnionkitError(problems=problems)
     pages = overflow = None
     layout = context.layout
-    if layout.checked:
+    if layout.checked and (render or layout.one_page):
+        from toolkit.render.pdf import lay_out
+
         pages, overflow = fit_to_pages(document, context)
+        if layout.refine is not None and layout.refine(context, pages):
+            pages = lay_out(context, document.template)
         if layout.one_page and not overflow.fits and not allow_overflow:
             raise UnionkitError(
                 overflow_message(document, context, overflow), file=context.source, line=1
@@ -193,6 +206,10 @@ def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[An
     last = len(scales) - 1
     if fits(0) or last == 0:
         return tried[0]
+    if not layout.one_page and tried[0][1].ratio > 2.0:
+        # Over twice its pages: no legible scale saves it, so it runs on at full size.
+        context.values["fit"] = {"scale": 1.0, "step": 0}
+        return tried[0]
     # Type and pictures take room roughly as the square of the scale.
     guess = (1.0 / max(tried[0][1].ratio, 1.0)) ** 0.5
     probe = next((i for i in range(1, last + 1) if scales[i] <= guess + 0.005), last)
@@ -206,6 +223,8 @@ def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[An
         nearer = probe - 1 if fitting == probe else probe + 1
         probe = nearer if failing < nearer < fitting else (failing + fitting) // 2
     chosen = fitting if fitting <= last else last
+    if fitting > last and not layout.one_page:
+        chosen = 0  # a document that may run on is not shrunk for nothing
     context.values["fit"] = {"scale": scales[chosen], "step": chosen}
     return tried[chosen]
 
@@ -307,7 +326,7 @@ def check_one(source: Path) -> Outcome:
         outcome.summary = document.kind.summary(document, context)
         outcome.notes = document.kind.notes(document) if document.kind.notes else []
         outcome.dependencies = dependencies(document, context)
-        validate(document, context)
+        validate(document, context, render=False)
         outcome.summary = document.kind.summary(document, context)
 
     _guarded(source, outcome, step)
@@ -354,6 +373,7 @@ def build_one(
     outcome.summary = document.kind.summary(document, context)
     outcome.notes = document.kind.notes(document) if document.kind.notes else []
     outcome.dependencies = dependencies(document, context)
+    variants = [name for name in settings.variants if name in document.kind.variants]
     if write:
         from toolkit.incremental import input_digest
 
@@ -362,9 +382,14 @@ def build_one(
             "overrides": settings.overrides,
             "pdf_variant": settings.pdf_variant,
             "row": sorted(job.row.values.items()) if job.row else [],
+            "variants": settings.variants,
         }
         outcome.digest = input_digest(document, outcome.dependencies, fingerprint)
-        outputs = [job.stem.with_name(f"{job.stem.name}.{fmt}") for fmt in settings.formats]
+        outputs = [
+            job.stem.with_name(f"{job.stem.name}{suffix}.{fmt}")
+            for suffix in ("", *(f"-{name}" for name in variants))
+            for fmt in settings.formats
+        ]
         if (
             not settings.force
             and previous is not None
@@ -394,6 +419,12 @@ def build_one(
             outcome.hashes[target.name] = hashlib.sha256(data).hexdigest()
 
         _guarded(job.source, outcome, step)
+    for name in variants:
+
+        def make_variant(name: str = name) -> None:
+            _build_variant(checked[0], name, settings, job, outcome, write=write)
+
+        _guarded(job.source, outcome, make_variant)
     if outcome.problems:
         outcome.digest = ""  # a partly failed build is never taken as up to date
     return outcome
@@ -438,6 +469,25 @@ def preview_in_worker(
     if isinstance(result, tuple):
         return result
     return outcome_of(job.source, result), None, None
+
+
+def _build_variant(
+    checked: Checked, name: str, settings: Settings, job: Job, outcome: Outcome, *, write: bool
+) -> None:
+    """Make, check and render a document's variant `name` into NAME-VARIANT.<format>."""
+    document, context = checked.document, checked.context
+    variant = document.kind.variants[name](document, context)
+    made = validate(variant.document, variant.context)
+    for fmt in settings.formats:
+        data = render(made, fmt)
+        if not write:
+            outcome.data[f"{name}.{fmt}"] = data
+            continue
+        target = job.stem.with_name(f"{job.stem.name}-{name}.{fmt}")
+        check_output_path(target, job.out_dir)
+        write_atomically(target, data)
+        outcome.written.append(target)
+        outcome.hashes[target.name] = hashlib.sha256(data).hexdigest()
 
 
 # -- a batch -----------------------------------------------------------------------------------

@@ -158,6 +158,12 @@ def main() -> None:
     " table (only files unionkit's build record says it wrote).",
 )
 @click.option("--force", is_flag=True, help="Build everything, even what is up to date.")
+@click.option(
+    "--amended",
+    is_flag=True,
+    help="Amendments: also write the motion as amended, its changes marked"
+    " (NAME-amended.pdf, and NAME-amended.docx with Word tracked changes).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 @click.option(
     "-v",
@@ -178,6 +184,7 @@ def build(
     day_first: bool | None,
     clean: bool,
     force: bool,
+    amended: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -227,7 +234,8 @@ def build(
         if not (quiet and problem.warning):
             click.echo(problem.format(), err=True)
     overrides = (("per_sheet", str(per_sheet)),) if per_sheet is not None else ()
-    settings = api.Settings(chosen, overrides, pdf_variant, force)
+    variants = ("amended",) if amended else ()
+    settings = api.Settings(chosen, overrides, pdf_variant, force, variants)
     jobs_total = len(work.jobs)
     progress = _Progress(jobs_total, enabled=not quiet and jobs_total > 1 and _is_terminal())
 

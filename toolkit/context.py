@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,18 @@ class PrintSetup:
     drawn for A5); the DOCX multiplies it by the fitting scale."""
     min_type_pt: float = 0.0
     """No text in the DOCX is set smaller than this."""
+    line_numbers: int = 0
+    """Number every Nth line of the text in the margin (0: none): the PDF numbers the lines
+    it lays out, the DOCX turns on Word's own line numbering."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Who made the changes a document marks (an amendment's mover) and when: the DOCX
+    records them as Word tracked changes by that author on that date."""
+
+    author: str
+    date: datetime
 
 
 @dataclass
@@ -77,6 +89,8 @@ class DocumentContext:
     prepared: dict[Path, bytes] = field(default_factory=dict)
     """Copies the renderers use instead of files in `allowed_files` (a photo turned upright
     and downsampled for print)."""
+    revision: Revision | None = None
+    """Set when the text marks insertions and deletions (see `toolkit.markdown.INSERTED`)."""
 
 
 def format_date(value: date, language: str, *, with_weekday: bool = False) -> str:
@@ -116,10 +130,12 @@ def common_context(doc: LoadedDocument, title: str, author: str | None) -> Docum
     logo = _logo(doc) if campaign.logo else None
     website = campaign.website.split("://", 1)[-1].rstrip("/") if campaign.website else None
     contact = [v for v in (campaign.name, website, campaign.email) if v]
+    labels = labels_for(language)
+    labels.update((key, value) for key, value in label_overrides(doc).items() if key in labels)
     values: dict[str, Any] = {
         "kind": kind,
         "language": language,
-        "labels": labels_for(language),
+        "labels": labels,
         "title": title,
         "campaign": {
             "name": campaign.name,
@@ -140,6 +156,11 @@ def common_context(doc: LoadedDocument, title: str, author: str | None) -> Docum
     # Dates typed in a form that reads two ways (01/06/2024): say how they were read.
     context.warnings.extend(reading_warnings(doc.model, doc.source))
     return context
+
+
+def label_overrides(doc: LoadedDocument) -> dict[str, str]:
+    """The labels a document sets in `labels:`, over those its campaign sets."""
+    return {**doc.campaign.labels, **doc.model.labels}
 
 
 def _logo(doc: LoadedDocument) -> ImageRef:

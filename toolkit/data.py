@@ -151,29 +151,39 @@ def header_names(model: type[BaseModel]) -> dict[str, str]:
     from toolkit.messages import labels_for
 
     labels = [labels_for(language) for language in LANGUAGES]
-    claims: dict[str, set[str]] = {}
+    # Each header a field could be named by, and how well: the whole path (0), a group's
+    # name for its `name` field (1), the field's own word or label alone (2). A header
+    # means the one field that claims it best; two equally good claims mean neither.
+    claims: dict[str, dict[str, int]] = {}
 
-    def claim(text: str, path: str) -> None:
+    def claim(text: str, path: str, rank: int) -> None:
         key = header_key(text)
         if key:
-            claims.setdefault(key, set()).add(path)
+            known = claims.setdefault(key, {})
+            known[path] = min(rank, known.get(path, rank))
 
     for path in field_paths(model):
         parts = [p for p in path.split(".") if not p.isdigit()]
         words = [p.replace("_", " ") for p in parts]
-        claim(" ".join(words), path)
-        claim(words[-1], path)
+        claim(" ".join(words), path, 0)
+        claim(words[-1], path, 2)
         for catalogue in labels:
             if parts[-1] in catalogue:
-                claim(catalogue[parts[-1]], path)
+                claim(catalogue[parts[-1]], path, 2)
         if len(parts) > 1:
             parent = parts[-2]
             parent_labels = [c[parent] for c in labels if parent in c]
             for name in (parent.replace("_", " "), *parent_labels):
-                claim(f"{name} {words[-1]}", path)
+                claim(f"{name} {words[-1]}", path, 0)
                 if parts[-1] == "name":
-                    claim(name, path)  # "Branch" is the branch's name
-    return {key: next(iter(paths)) for key, paths in claims.items() if len(paths) == 1}
+                    claim(name, path, 1)  # "Branch" is the branch's name
+    found = {}
+    for key, paths in claims.items():
+        best = min(paths.values())
+        winners = [path for path, rank in paths.items() if rank == best]
+        if len(winners) == 1:
+            found[key] = winners[0]
+    return found
 
 
 @dataclass

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+# The marks an amended text carries around inserted and deleted words. They are rare
+# punctuation (Unicode's "substitution markers"), so Markdown's emphasis rules treat them as
+# punctuation, and renderers turn them into underlined and struck text (PDF) or tracked
+# changes (DOCX) when the context says the text is marked.
+INSERT_START, INSERT_END = "\u2e00", "\u2e01"
+DELETE_START, DELETE_END = "\u2e02", "\u2e03"
+CHANGE_MARKS = INSERT_START + INSERT_END + DELETE_START + DELETE_END
+_SPACE = re.compile(r"(\s+)")
 
 
 @cache
@@ -80,3 +91,104 @@ def to_plain(text: str) -> str:
         if token.type == "paragraph_close":
             words.append(" ")
     return "".join(words)
+
+
+def inserted(text: str) -> str:
+    """`text` marked as inserted."""
+    return f"{INSERT_START}{text}{INSERT_END}"
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of Markdown `text` in reading order, as the line-numbering filters count
+    them (a word is a run of characters between spaces)."""
+    return to_plain(text).split()
+
+
+def word_spans(
+    words: Sequence[str], prefix: str, start: int, marks: Mapping[str, Sequence[float]]
+) -> tuple[list[str], int]:
+    """HTML for pieces of text: each word that starts (after a space) in a span with id
+    `PREFIX-K`, K counting on from `start`, and a line number before those in `marks`."""
+    html: list[str] = []
+    count = start
+    for piece in words:
+        if not piece:
+            continue
+        if piece == " " or piece.isspace():
+            html.append(str(escape(piece)))
+            continue
+        if piece.startswith("\0"):  # the rest of a word begun in an earlier piece
+            html.append(str(escape(piece[1:])))
+            continue
+        name = f"{prefix}-{count}"
+        count += 1
+        number = ""
+        if name in marks:
+            # An empty, positioned inline at the start of the word holds the number: inside
+            # the word it stays on the word's line, and being positioned it is drawn after
+            # the text, so copying the text never picks it up inside a word.
+            line, left = marks[name]
+            style = f"left: {float(left):.2f}px"
+            number = (
+                f'<span class="line-anchor"><span class="line-number" style="{style}">'
+                f"{int(line)}</span></span>"
+            )
+        html.append(f'<span class="w" id="{name}">{number}{escape(piece)}</span>')
+    return html, count
+
+
+def words_html(text: str, prefix: str, marks: Mapping[str, Sequence[float]]) -> Markup:
+    """Markdown `text` as HTML with every word in a span whose id is `PREFIX-K` (K as in
+    `plain_words`), so a layout can say where each word landed; the words in `marks`
+    get their line number (`[number, left offset in px]`) before them."""
+    tokens = block_tokens(text)
+    count = 0
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        in_word = False
+        children: list[Token] = []
+        for child in token.children or []:
+            if child.type not in ("text", "code_inline"):
+                if child.type in ("softbreak", "hardbreak"):
+                    in_word = False
+                children.append(child)
+                continue
+            pieces = []
+            for piece in _SPACE.split(child.content):
+                if not piece:
+                    continue
+                if piece.isspace():
+                    in_word = False
+                    pieces.append(piece)
+                else:
+                    pieces.append("\0" + piece if in_word else piece)
+                    in_word = True
+            html, count = word_spans(pieces, prefix, count, marks)
+            content = "".join(html)
+            if child.type == "code_inline":
+                content = f"<code>{content}</code>"
+            children.append(Token("html_inline", "", 0, content=content))
+        token.children = children
+    md = parser()
+    return Markup(md.renderer.render(tokens, md.options, {}))
+
+
+def heading_html(text: str, prefix: str, marks: Mapping[str, Sequence[float]]) -> Markup:
+    """A plain-text heading with its words in spans, as `words_html` does for Markdown."""
+    pieces = [piece for piece in _SPACE.split(text) if piece]
+    return Markup("".join(word_spans(pieces, prefix, 0, marks)[0]))
+
+
+_INSERTED = re.compile(f"{INSERT_START}.*?{INSERT_END}", re.DOTALL)
+_DELETED = re.compile(f"{DELETE_START}.*?{DELETE_END}", re.DOTALL)
+
+
+def accepted(text: str) -> str:
+    """Marked text with its changes accepted: deleted words gone, inserted words kept."""
+    return re.sub(f"[{CHANGE_MARKS}]", "", _DELETED.sub("", text))
+
+
+def original(text: str) -> str:
+    """Marked text with its changes rejected: the words as they were."""
+    return re.sub(f"[{CHANGE_MARKS}]", "", _INSERTED.sub("", text))

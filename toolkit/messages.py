@@ -35,6 +35,15 @@ def labels_for(language: str) -> dict[str, str]:
     return {k: v for k, v in catalogue(language).items() if isinstance(v, str)}
 
 
+def label_keys() -> frozenset[str]:
+    """Every label a document's or campaign's `labels:` may set: the catalogue's fixed words
+    and the ones kinds add (a motion's section headings)."""
+    from toolkit import kinds
+
+    extra = {key for kind in kinds.all_kinds() for key in kind.label_keys}
+    return frozenset(labels_for("en")) | extra
+
+
 def count_text(language: str, key: str, count: int) -> str:
     """`key` for `count` in the language's plural form, e.g. "600 signatories", "600 подписей"."""
     from babel import Locale

@@ -116,6 +116,24 @@ LongMarkdown = Annotated[
 Items = Annotated[list[Markdown], Field(max_length=100)]
 
 
+def _known_label(key: str) -> str:
+    """A key of `labels:`: one of the fixed words a template prints."""
+    import difflib
+
+    from toolkit.messages import label_keys
+
+    known = label_keys()
+    if key not in known:
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(f"unknown label: {hint}labels are {', '.join(sorted(known))}")
+    return key
+
+
+LabelKey = Annotated[str, AfterValidator(_known_label)]
+Labels = dict[LabelKey, Line]
+
+
 class Strict(BaseModel):
     """A model where an unknown field is an error and field docstrings are descriptions."""
 
@@ -176,6 +194,12 @@ class Campaign(Strict):
     site: Site | None = None
     """The campaign's web pages: `address`, `template`, `editable`, `report_passed` (see
     "Put the campaign online")."""
+    labels: Labels = {}
+    """Your own words for any fixed word the templates print, e.g. `proposed_by: Moved by`
+    (keys as in `toolkit/messages/en.yaml`, or a motion's section keys)."""
+    model: bool = False
+    """The campaign's documents are models for branches to fill in: branch fields left out
+    print as fill-in lines without a warning."""
 
 
 def _campaign_kind(value: Any) -> str:
@@ -200,3 +224,6 @@ class Document(Strict):
     campaign: CampaignRef | None = None
     """The campaign file (e.g. `campaign.yaml`) whose name, website, email, logo and colour the
     document uses; or those fields written out here. Values written in the document win."""
+    labels: Labels = {}
+    """Your own words for any fixed word the template prints, in both formats, e.g.
+    `proposed_by: Moved by` or `resolves: This AGM resolves`; they win over the campaign's."""

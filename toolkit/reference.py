@@ -15,7 +15,7 @@ from toolkit.model import Campaign, Document, Site
 
 START = "<!-- field-reference:start (make readme) -->"
 END = "<!-- field-reference:end -->"
-COMMON = ("template", "language", "campaign")
+COMMON = ("template", "language", "campaign", "labels")
 
 
 def sections() -> list[Section]:
@@ -43,6 +43,8 @@ def _type_name(annotation: Any) -> str:
         return " or ".join(dict.fromkeys(names))
     if origin is list:
         return f"list of {_type_name(args[0])}"
+    if origin is dict:
+        return "fields"
     if origin is typing.Literal:
         return " / ".join(str(a) for a in args)
     if annotation is date:

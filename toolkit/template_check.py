@@ -11,7 +11,9 @@ from toolkit.errors import Problem
 from toolkit.sandbox import make_environment
 from toolkit.templates import Template
 
-FILTERS = frozenset({"markdown", "numbered_list", "fill_in", "image", "qr_code", "name_columns"})
+FILTERS = frozenset(
+    {"markdown", "numbered_list", "numbered_words", "fill_in", "image", "qr_code", "name_columns"}
+)
 # docxtpl's paragraph, row, cell and run tags are Jinja tags with a letter after the brace.
 _DOCXTPL_TAGS = re.compile(r"(\{%|\{\{)(p|tr|tc|r) ")
 

@@ -277,9 +277,11 @@ def find_template(name: str, document: Path) -> Template:
     # Installed packs come before the built-ins, so a pack can offer its own "letter".
     known = [*installed_templates()]
     known += [Available(n, builtin_folder() / n, "built-in") for n in builtin_names()]
-    for entry in known:
-        if entry.name == name:
-            return read_template(entry.folder, builtin=entry.source == "built-in")
+    # A kind's other name (`template: motion`) means the template of that name's kind.
+    for wanted in (name, kinds.ALIASES.get(name)):
+        for entry in known:
+            if entry.name == wanted:
+                return read_template(entry.folder, builtin=entry.source == "built-in")
     names = sorted({entry.name for entry in known})
     close = difflib.get_close_matches(name, names, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""

@@ -21,9 +21,10 @@ REGISTRY: dict[str, str] = {
     "letter": "toolkit.kinds.letter",
     "sign-on-sheet": "toolkit.kinds.sign_on_sheet",
     "leaflet": "toolkit.kinds.leaflet",
+    "amendment": "toolkit.kinds.amendment",
 }
 # Other names people use for a kind, accepted wherever a kind is named.
-ALIASES: dict[str, str] = {}
+ALIASES: dict[str, str] = {"motion": "resolution"}
 
 
 def names(*, aliases: bool = False) -> list[str]:

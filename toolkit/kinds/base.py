@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -49,6 +49,10 @@ class Layout:
     pages: Callable[[DocumentContext], int] | None = None
     """How many pages the document should take (default: one when `one_page` is set); the
     layout is checked when this or `fit_steps` is set."""
+    refine: Callable[[DocumentContext, Any], bool] | None = None
+    """Looks at the chosen layout (`toolkit.render.pdf.LaidOut`) and records what it found
+    in the context (a motion's line numbers); when it returns True the document is laid out
+    once more, with those values, and written from that layout."""
 
     @property
     def checked(self) -> bool:
@@ -61,6 +65,15 @@ class Layout:
     def steps(self, context: DocumentContext) -> tuple[float, ...]:
         """The fitting steps for this document (see `fit_steps`)."""
         return self.fit_steps(context) if callable(self.fit_steps) else self.fit_steps
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Another document made from a document: rendered with its own template and context,
+    checked like any other."""
+
+    document: LoadedDocument
+    context: DocumentContext
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,14 @@ class Kind:
     site_note: Callable[[DocumentContext], str | None] | None = None
     """A fact the campaign site shows beside the document, in its language (a letter's
     count of signatories)."""
+    label_keys: frozenset[str] = frozenset()
+    """Labels its context adds to the catalogue's, which `labels:` may also set."""
+    variants: Mapping[str, Callable[[LoadedDocument, DocumentContext], Variant]] = field(
+        default_factory=dict
+    )
+    """Other documents a build may write beside this one, by name (`--amended` writes an
+    amendment's "amended" variant as NAME-amended.pdf/.docx): each is made from the
+    document and its checked context."""
 
     @property
     def starter(self) -> Path:

@@ -76,12 +76,21 @@ class MarkdownToWord:
             self._blocks(subdoc, block_tokens(text), depth=0, plain_style=style)
         return subdoc
 
-    def numbered_list(self, items: list[str]) -> WordBlock:
-        """Markdown items as one Word numbered list that starts again at 1."""
+    def numbered_list(
+        self, items: list[str], start: Any = 1, lines: Any = None, keep: Any = False
+    ) -> WordBlock:
+        """Markdown items as one Word numbered list from `start` (Word numbers a motion's
+        lines itself, so `lines` means nothing here). With `keep`, the last item is kept
+        whole and on the page of what follows it (a motion's last point, with the
+        signatures)."""
         subdoc = WordBlock()
-        num_id = self._restarted_num("List Number")
-        for item in items:
+        num_id = self._restarted_num("List Number", int(start))
+        for index, item in enumerate(items):
+            before = len(subdoc._body)
             self._blocks(subdoc, block_tokens(item), depth=1, number=num_id)
+            if keep and index == len(items) - 1:
+                for paragraph in list(subdoc._body)[before:]:
+                    _keep_with_next(paragraph)
         return subdoc
 
     def name_columns(
@@ -196,8 +205,8 @@ class MarkdownToWord:
             numbering.append(OxmlElement("w:numId", {qn("w:val"): str(num_id)}))
             ppr.append(numbering)
 
-    def _restarted_num(self, style_name: str) -> int | None:
-        """A new Word list instance of the style's numbering, restarting at 1."""
+    def _restarted_num(self, style_name: str, start: int = 1) -> int | None:
+        """A new Word list instance of the style's numbering, starting again at `start`."""
         styles = self.master.styles
         if style_name not in styles:
             return None
@@ -207,7 +216,7 @@ class MarkdownToWord:
         numbering = self.master.part.numbering_part.element
         abstract_id = numbering.num_having_numId(ppr.numPr.numId.val).abstractNumId.val
         num = numbering.add_num(abstract_id)
-        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        num.add_lvlOverride(ilvl=0).add_startOverride(start)
         return int(num.numId)
 
     # -- inline level -----------------------------------------------------------------------
@@ -252,6 +261,19 @@ class MarkdownToWord:
                     run.font.underline = True
                     run.font.color.rgb = RGBColor.from_string(self.accent)
                     link.append(run._r)
+
+
+def _keep_with_next(paragraph: BaseOxmlElement) -> None:
+    """Keep a paragraph (`w:p`) whole and on the page of the one after it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = paragraph.get_or_add_pPr()
+    # The schema orders keepNext and keepLines straight after the style.
+    at = 1 if ppr.find(qn("w:pStyle")) is not None else 0
+    for name in ("w:keepLines", "w:keepNext"):
+        if ppr.find(qn(name)) is None:
+            ppr.insert(at, OxmlElement(name))
 
 
 def svg_to_png(path: Path, dpi: int = 200) -> io.BytesIO:
@@ -384,6 +406,7 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
         {
             "markdown": writer.markdown,
             "numbered_list": writer.numbered_list,
+            "numbered_words": lambda text, lines=None: text,
             "name_columns": writer.name_columns,
             "fill_in": fill_in,
             "image": image,
@@ -401,6 +424,15 @@ def render_docx(context: DocumentContext, template: Template) -> bytes:
         scale = float(context.values.get("fit", {}).get("scale", 1.0))
         _fit_page(document, context.print, scale)
         _embed_fonts(document, tpl)
+    else:
+        fit = context.values.get("fit", {})
+        _fit_type(document, float(fit.get("scale", 1.0)), tight=int(fit.get("step", 0)) > 0)
+    if context.print.line_numbers:
+        _number_lines(document, context.print.line_numbers)
+    if context.revision is not None:
+        from toolkit.render.changes import track_changes
+
+        track_changes(document.element.body, context.revision)
     _set_language(document, context.language)
     _set_properties(document, context)
     buffer = io.BytesIO()
@@ -636,6 +668,62 @@ def _embed_fonts(document: WordDocument, tpl: Any) -> None:
     settings = document.settings.element
     if settings.find(qn("w:embedTrueTypeFonts")) is None:
         settings.insert(0, OxmlElement("w:embedTrueTypeFonts"))
+
+
+def _fit_type(document: WordDocument, scale: float, *, tight: bool) -> None:
+    """Follow the PDF's fitting: spacing between paragraphs tightened (`tight`), then type
+    scaled down, so the DOCX takes the pages the PDF does."""
+    from docx.oxml.ns import qn
+
+    if not tight and scale >= 1.0:
+        return
+    parts = (document.styles.element, document.element.body)
+    for part in parts:
+        if tight:
+            for element in part.iter(qn("w:spacing")):
+                for side in (qn("w:before"), qn("w:after")):
+                    value = element.get(side)
+                    if value is not None:
+                        element.set(side, str(round(int(value) * TIGHT_SPACING)))
+        if scale < 1.0:
+            for element in part.iter(qn("w:sz"), qn("w:szCs")):
+                size = int(element.get(qn("w:val"), "0"))
+                element.set(qn("w:val"), str(max(8, round(size * scale))))
+
+
+# How much of the space between paragraphs a tightened layout keeps (the PDF's templates
+# tighten theirs at the same fitting step).
+TIGHT_SPACING = 0.6
+
+
+def _number_lines(document: WordDocument, every: int) -> None:
+    """Turn on Word's own line numbering (every `every` lines) in each section; paragraphs
+    the template marks `suppressLineNumbers` are not counted."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    # What may follow lnNumType in a section's properties, in the schema's order.
+    after = {qn(f"w:{name}") for name in (
+        "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection",
+        "bidi", "rtlGutter", "docGrid", "printerSettings",
+    )}  # fmt: skip
+    for section in document.sections:
+        properties = section._sectPr
+        for old in properties.findall(qn("w:lnNumType")):
+            properties.remove(old)
+        numbering = OxmlElement(
+            "w:lnNumType",
+            {
+                qn("w:countBy"): str(every),
+                qn("w:restart"): "continuous",
+                qn("w:distance"): str(int(4 * 56.7)),  # 4 mm, in twentieths of a point
+            },
+        )
+        following = next((child for child in properties if child.tag in after), None)
+        if following is None:
+            properties.append(numbering)
+        else:
+            following.addprevious(numbering)
 
 
 # Word's language tags: the region decides spelling and hyphenation rules.

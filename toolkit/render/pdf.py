@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,7 +20,16 @@ from toolkit.clock import creation_date
 from toolkit.context import DocumentContext, ImageRef
 from toolkit.errors import Problem, RenderError
 from toolkit.fonts import FONTS, font_face_css
-from toolkit.markdown import to_html
+from toolkit.markdown import (
+    CHANGE_MARKS,
+    DELETE_END,
+    DELETE_START,
+    INSERT_END,
+    INSERT_START,
+    heading_html,
+    to_html,
+    words_html,
+)
 from toolkit.paths import inside_any, real_path
 from toolkit.render.jinja_errors import template_error
 from toolkit.sandbox import make_environment, time_limit
@@ -49,11 +59,59 @@ def markdown(text: str | None, style: str = "") -> Markup:
     return to_html(text) if text else Markup("")
 
 
-def numbered_list(items: list[str]) -> Markup:
-    """A numbered list of Markdown items; each call starts again at 1."""
-    return Markup("<ol>{}</ol>").format(
-        Markup("").join(Markup("<li>{}</li>").format(to_html(item)) for item in items)
+def numbered_list(items: list[str], start: Any = 1, lines: Any = None, keep: Any = False) -> Markup:
+    """A numbered list of Markdown items, numbered from `start`. With `lines` (a motion
+    section's `{id, marks}`), each word is in a span the layout can find, and the words that
+    begin numbered lines carry their numbers; with `keep`, the last item stays on the page
+    of what follows it (a motion's last point, with the signatures)."""
+    first = int(start)
+    rendered = []
+    for index, item in enumerate(items):
+        html = (
+            words_html(item, f"{lines['id']}-p{index}", lines["marks"]) if lines else to_html(item)
+        )
+        last = keep and index == len(items) - 1
+        rendered.append(
+            Markup('<li class="keep-with-next">{}</li>' if last else "<li>{}</li>").format(html)
+        )
+    # WeasyPrint reads no `start` attribute: the counter is reset to count on from it.
+    start_attribute = (
+        Markup(' start="{}" style="counter-reset: list-item {}"').format(first, first - 1)
+        if first != 1
+        else Markup("")
     )
+    return Markup("<ol{}>{}</ol>").format(start_attribute, Markup("").join(rendered))
+
+
+def numbered_words(text: str, lines: Any = None) -> Markup:
+    """A heading of a line-numbered motion: its words in spans, as `numbered_list` does."""
+    if not lines:
+        return escape(text)
+    return heading_html(str(text), f"{lines['id']}-h", lines["marks"])
+
+
+def mark_changes(html: str) -> str:
+    """Turn the change marks of an amended text into `<ins>` and `<del>` around each run of
+    text they cover (a change may cross emphasis or paragraphs, so each text run is wrapped
+    on its own)."""
+    out: list[str] = []
+    state = ""
+    for piece in _TAGS.split(html):
+        if piece.startswith("<") or (not state and not any(m in piece for m in CHANGE_MARKS)):
+            out.append(piece)
+            continue
+        for part in _MARKS.split(piece):
+            if part in (INSERT_START, DELETE_START):
+                state = "ins" if part == INSERT_START else "del"
+            elif part in (INSERT_END, DELETE_END):
+                state = ""
+            elif part:
+                out.append(f'<{state} class="change">{part}</{state}>' if state else part)
+    return "".join(out)
+
+
+_TAGS = re.compile(r"(<[^>]*>)")
+_MARKS = re.compile(f"([{re.escape(CHANGE_MARKS)}])")
 
 
 def image(ref: ImageRef | None, height_mm: float = 20, max_width_mm: float = 0) -> Markup:
@@ -86,6 +144,7 @@ def qr_code(link: str | None, size_mm: float = 25) -> Markup:
 FILTERS: dict[str, Callable[..., Any]] = {
     "markdown": markdown,
     "numbered_list": numbered_list,
+    "numbered_words": numbered_words,
     "fill_in": fill_in,
     "image": image,
     "qr_code": qr_code,
@@ -136,9 +195,10 @@ def render_html(context: DocumentContext, template: Template) -> str:
     }
     try:
         with time_limit():
-            return str(env.get_template(template.manifest.html).render(values))
+            html = str(env.get_template(template.manifest.html).render(values))
     except Exception as exc:  # noqa: BLE001 - any template failure is the template's error
         raise template_error(exc, template.html_file) from None
+    return mark_changes(html) if context.revision is not None else html
 
 
 # -- WeasyPrint's log, per render --------------------------------------------------------------

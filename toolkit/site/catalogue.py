@@ -370,8 +370,16 @@ def _settle(catalogue: Catalogue, loaded: dict[Path, api.LoadedDocument], folder
     order = {name: index for index, name in enumerate(kinds.names())}
     catalogue.entries.sort(key=lambda e: (order.get(e.kind, 99), e.group, e.id))
     present = {entry.language for entry in catalogue.entries}
-    documents = sorted(loaded.values(), key=lambda d: len(d.source.file.relative_to(folder).parts))
-    main = documents[0] if documents else None
+    documents = sorted(
+        loaded.values(),
+        key=lambda d: (len(d.source.file.relative_to(folder).parts), str(d.source.file)),
+    )
+    # The campaign's settings come from a document that names the campaign (an amendment
+    # may name none of its own): the first with site settings, else the first with a name.
+    main = next(
+        (d for d in documents if d.campaign.site is not None),
+        next((d for d in documents if d.campaign.name), documents[0] if documents else None),
+    )
     preferred = (main.campaign.language if main else None) or "en"
     catalogue.languages = [code for code in LANGUAGES if code in present] or ["en"]
     catalogue.default_language = (

@@ -48,10 +48,14 @@ class State:
 def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in node:
         return _resolve(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
-    if "anyOf" in node:
-        options = [option for option in node["anyOf"] if option.get("type") != "null"]
-        if len(options) == 1:
-            return _resolve(options[0], defs)
+    choices = node.get("anyOf") or node.get("oneOf")
+    if choices:
+        options = [_resolve(o, defs) for o in choices if o.get("type") != "null"]
+        # A field that is a group or a word (`branch:` or `branch: to fill in`): the form
+        # fills in the group.
+        shaped = [o for o in options if o.get("type") in ("object", "array")]
+        if shaped or len(options) == 1:
+            return (shaped or options)[0]
     return node
 
 
