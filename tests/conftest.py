@@ -15,6 +15,12 @@ from toolkit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# Every example document (YAML files with a `template:` line).
+EXAMPLE_DOCUMENTS = sorted(
+    p for p in EXAMPLES.rglob("*.yaml") if "template:" in p.read_text(encoding="utf-8")
+)
+# The build date of the examples built once for the session (12 December 2013).
+SOURCE_DATE = "1386806400"
 
 
 @dataclass
@@ -118,3 +124,52 @@ def squash(text: str) -> str:
     """Whitespace collapsed and soft hyphens dropped, so line breaks do not split words."""
     text = text.replace("\u00ad", "").replace("-\n", "").replace("\u2010\n", "")
     return " ".join(text.split())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_renderers() -> None:
+    """Render one document of each built-in template in this test process, once: every
+    `unionkit build` a test runs forks its worker from this process, which then starts with
+    the templates compiled and the fonts loaded, as a long batch's worker is after its first
+    document (without this, every test would pay a cold start)."""
+    from toolkit import api
+    from toolkit.build import warm_renderers as load
+
+    load()
+    for name in ("model-resolution", "open-letter", "sign-on-sheet", "film-flyer"):
+        checked = api.check(api.load(EXAMPLES / "zhanaozen" / f"{name}.yaml"))
+        for fmt in ("pdf", "docx"):
+            api.render(checked, fmt)
+
+
+@pytest.fixture(scope="session")
+def example_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every example built once for the whole test run (dated by `SOURCE_DATE`), for the tests
+    that read the examples' files rather than test the building of them. The test processes
+    share it: the first to need it builds it, the others wait for that and read it."""
+    import fcntl
+    import os
+
+    shared = tmp_path_factory.getbasetemp().parent / "examples-once"
+    shared.mkdir(parents=True, exist_ok=True)
+    out = shared / "out"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "done").exists():
+            before = os.environ.get("SOURCE_DATE_EPOCH")
+            os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE
+            try:
+                run = run_cli("build", EXAMPLES, "-o", out, "-j", "1")
+            finally:
+                if before is None:
+                    os.environ.pop("SOURCE_DATE_EPOCH", None)
+                else:
+                    os.environ["SOURCE_DATE_EPOCH"] = before
+            assert run.exit_code == 0, run.stderr
+            (shared / "done").write_text("built")
+    return out
+
+
+def example_output(out: Path, source: Path, suffix: str) -> Path:
+    """Where `example_outputs` put an example's PDF or DOCX."""
+    return out / source.relative_to(EXAMPLES).with_suffix(suffix)

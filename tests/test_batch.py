@@ -160,21 +160,23 @@ def test_a_campaign_file_change_rebuilds(
 
 
 def test_source_date_epoch_makes_rebuilds_byte_identical(
-    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_outputs: Path
 ) -> None:
-    from tests.conftest import EXAMPLES
-    from tests.test_build import EXAMPLE_DOCUMENTS
+    from tests.conftest import EXAMPLE_DOCUMENTS, EXAMPLES, SOURCE_DATE
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1386806400")
-    for name in ("first", "second"):
-        run = cli("build", EXAMPLES, "-o", tmp_path / name, "-j", "1")
-        assert run.exit_code == 0, run.stderr
-    files = [p.relative_to(tmp_path / "first") for p in (tmp_path / "first").rglob("*.*")]
-    files = [f for f in files if not f.name.startswith(".")]
-    assert len(files) == 2 * len(EXAMPLE_DOCUMENTS)
-    for relative in files:
-        first = (tmp_path / "first" / relative).read_bytes()
-        assert first == (tmp_path / "second" / relative).read_bytes(), relative
+    # The session's build of the examples was made with the same date, in another process:
+    # one document of each kind (and each kind of picture and page) is built again.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE)
+    again = ("model-resolution", "open-letter", "sign-on-sheet", "demo-leaflet", "film-flyer",
+             "conference-amendment")  # fmt: skip
+    sources = [EXAMPLES / "zhanaozen" / f"{name}.yaml" for name in again]
+    assert set(sources) <= set(EXAMPLE_DOCUMENTS)
+    run = cli("build", *sources, "-o", tmp_path / "second", "-j", "2")
+    assert run.exit_code == 0, run.stderr
+    for name in again:
+        for suffix in (".pdf", ".docx"):
+            first = (example_outputs / "zhanaozen" / f"{name}{suffix}").read_bytes()
+            assert first == (tmp_path / "second" / f"{name}{suffix}").read_bytes(), name
 
 
 def test_quiet_prints_only_problems(

@@ -12,7 +12,17 @@ import pytest
 from docx.enum.text import WD_COLOR_INDEX
 from pypdf import PdfReader
 
-from tests.conftest import EXAMPLES, MINIMAL, Run, document_lines, docx_text, pdf_text, squash
+from tests.conftest import (
+    EXAMPLE_DOCUMENTS,
+    EXAMPLES,
+    MINIMAL,
+    Run,
+    document_lines,
+    docx_text,
+    example_output,
+    pdf_text,
+    squash,
+)
 from toolkit import api, kinds
 from toolkit.kinds.amendment import Amendment
 from toolkit.kinds.leaflet import Leaflet
@@ -22,9 +32,6 @@ from toolkit.kinds.sign_on_sheet import SignOnSheet
 from toolkit.markdown import block_tokens, to_plain
 
 A4 = (595.28, 841.89)
-EXAMPLE_DOCUMENTS = sorted(
-    p for p in EXAMPLES.rglob("*.yaml") if "template:" in p.read_text(encoding="utf-8")
-)
 
 
 def build(cli: Callable[..., Run], source: Path, out: Path, *extra: str) -> Run:
@@ -37,14 +44,14 @@ def build(cli: Callable[..., Run], source: Path, out: Path, *extra: str) -> Run:
     "source", EXAMPLE_DOCUMENTS, ids=lambda p: str(p.relative_to(EXAMPLES).with_suffix(""))
 )
 def test_every_example_prints_the_same_words_in_pdf_and_docx(
-    cli: Callable[..., Run], tmp_path: Path, source: Path
+    example_outputs: Path, source: Path
 ) -> None:
-    run = build(cli, source, tmp_path)
-    assert run.exit_code == 0, run.stderr
-    pdf, word = tmp_path / f"{source.stem}.pdf", tmp_path / f"{source.stem}.docx"
-    assert run.stdout.split() == [str(pdf), str(word)]
-    checked = api.check(api.load(source))
-    document, context = checked.document, checked.context
+    from toolkit.build import context_of
+
+    pdf = example_output(example_outputs, source, ".pdf")
+    word = example_output(example_outputs, source, ".docx")
+    document = api.load(source)
+    context = context_of(document)
     expected = _words_every_format_prints(document.model, context.values)
     # Templates may set labels in capitals with CSS or Word's all-caps: compare casefolded.
     pdf_words = squash(pdf_text(pdf)).casefold()
@@ -372,19 +379,18 @@ def test_word_limit_is_counted_and_shown(
     assert "16 of 250 words allowed" in docx_text(tmp_path / "out" / "motion.docx")
 
 
-def test_folder_builds_every_document_and_skips_campaign_files(
-    cli: Callable[..., Run], tmp_path: Path
-) -> None:
-    run = build(cli, EXAMPLES, tmp_path / "pack", "-f", "docx")
-    assert run.exit_code == 0, run.stderr
+def test_folder_builds_every_document_and_skips_campaign_files(example_outputs: Path) -> None:
+    # The session's examples are one folder build of examples/.
     written = sorted(
-        p.relative_to(tmp_path / "pack")
-        for p in (tmp_path / "pack").rglob("*.*")
+        p.relative_to(example_outputs)
+        for p in example_outputs.rglob("*.*")
         if not p.name.startswith(".")
     )
     assert Path("zhanaozen/model-resolution.docx") in written
-    assert all(p.suffix == ".docx" for p in written)
-    assert not any(p.stem == "campaign" for p in written)
+    assert Path("zhanaozen/kk/model-resolution.pdf") in written
+    assert {p.suffix for p in written} == {".pdf", ".docx"}
+    assert len(written) == 2 * len(EXAMPLE_DOCUMENTS)
+    assert not any(p.stem in ("campaign", "signatories") for p in written)
 
 
 def test_same_stem_twice_never_overwrites(
@@ -455,9 +461,10 @@ def test_a_pdf_standard_and_copies_per_sheet_do_not_mix(
     "source", EXAMPLE_DOCUMENTS, ids=lambda p: str(p.relative_to(EXAMPLES).with_suffix(""))
 )
 def test_templates_are_told_exactly_what_each_kind_provides(source: Path) -> None:
+    from toolkit.build import context_of
     from toolkit.kinds.base import COMMON_VALUES
 
     document = api.load(source)
-    context = api.check(document).context
+    context = context_of(document)
     kind = kinds.get(document.template.manifest.kind)
     assert set(context.values) == (COMMON_VALUES - {"meta"}) | kind.values

@@ -10,20 +10,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import EXAMPLES, Run, pdf_text, squash
-from tests.test_build import EXAMPLE_DOCUMENTS
+from tests.conftest import EXAMPLE_DOCUMENTS, Run, pdf_text, squash
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import run_cli
-
-    out = tmp_path_factory.mktemp("examples")
-    run: Run = run_cli("build", EXAMPLES, "-o", out)
-    assert run.exit_code == 0, run.stderr
-    return out
+def built(example_outputs: Path) -> Path:
+    return example_outputs
 
 
 def _outputs(built: Path, suffix: str) -> list[Path]:
@@ -47,25 +41,23 @@ def test_libreoffice_opens_every_example_docx(
     built: Path, tmp_path: Path, cli: Callable[..., Run]
 ) -> None:
     assert SOFFICE is not None
-    for docx_file in _outputs(built, ".docx"):
-        target = tmp_path / docx_file.parent.name
-        result = subprocess.run(
-            [
-                SOFFICE,
-                f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(target),
-                str(docx_file),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        converted = target / f"{docx_file.stem}.pdf"
-        assert result.returncode == 0 and converted.exists(), result.stdout + result.stderr
+    # One LibreOffice for every file (each under its own name: stems repeat across folders).
+    originals = _outputs(built, ".docx")
+    copies = []
+    for number, docx_file in enumerate(originals):
+        copy = tmp_path / "in" / f"{number:02d}-{docx_file.name}"
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copy(docx_file, copy)
+        copies.append(copy)
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "out"), *map(str, copies)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    for docx_file, copy in zip(originals, copies, strict=True):
+        converted = tmp_path / "out" / f"{copy.stem}.pdf"
+        assert converted.exists(), result.stdout + result.stderr
         ours = len(PdfReader(docx_file.with_suffix(".pdf")).pages)
         theirs = len(PdfReader(converted).pages)
         assert abs(ours - theirs) <= 1, (

@@ -185,8 +185,13 @@ def twenty_documents(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     folder = tmp_path_factory.mktemp("twenty")
     shutil.copytree(EXAMPLES / "zhanaozen", folder, dirs_exist_ok=True)
     sources = []
+    # A short motion of the campaign (a long one is laid out several times to fit its page).
+    (folder / "motion.yaml").write_text(
+        MINIMAL.replace("Solidarity", "Solidarity in Zhanaozen") + "campaign: campaign.yaml\n",
+        encoding="utf-8",
+    )
     for number in range(20):
-        base = ("model-resolution", "open-letter", "demo-leaflet", "sign-on-sheet")[number % 4]
+        base = ("motion", "open-letter", "film-flyer", "sign-on-sheet")[number % 4]
         text = (folder / f"{base}.yaml").read_text(encoding="utf-8")
         text = text.replace("Zhanaozen", f"Zhanaozen {number}", 1)
         source = folder / f"{base}-{number}.yaml"

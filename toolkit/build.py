@@ -182,6 +182,10 @@ def validate(
     return Checked(document, context, pages, overflow)
 
 
+# Overflows below this ratio try the gentlest fitting step first.
+GENTLE_FIRST_BELOW = 1.12
+
+
 def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[Any, Any]:
     """Lay the document out at full size and, if it overflows its page target, find the
     largest fitting step (a bisection that starts where the first overflow says the fit
@@ -213,6 +217,12 @@ def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[An
     # Type and pictures take room roughly as the square of the scale.
     guess = (1.0 / max(tried[0][1].ratio, 1.0)) ** 0.5
     probe = next((i for i in range(1, last + 1) if scales[i] <= guess + 0.005), last)
+    gentle = not layout.one_page or tried[0][1].ratio < GENTLE_FIRST_BELOW
+    if scales[1] >= 1.0 and gentle:
+        # The first step changes the layout without shrinking the type (a motion's tighter
+        # spacing takes back a quarter of its page): for a document that may run on, or one
+        # a little over, try it first; it often suffices and costs the reader nothing.
+        probe = 1
     failing, fitting = 0, last + 1  # the largest step known not to fit; the smallest that does
     while fitting - failing > 1:
         if fits(probe):
@@ -462,9 +472,9 @@ def preview_in_worker(
     job: Job, *, seconds: float | None = None
 ) -> tuple[Outcome, bytes | None, Any]:
     """`preview_pdf` in a worker process, within `seconds` (default: a minute)."""
-    from toolkit.workers import BUILD_SECONDS, Workers
+    from toolkit.workers import Workers, build_seconds
 
-    with Workers(1, seconds or BUILD_SECONDS, warm_renderers) as pool:
+    with Workers(1, seconds or build_seconds(), warm_renderers) as pool:
         result = next(pool.run(preview_pdf, [(job,)]))
     if isinstance(result, tuple):
         return result
@@ -543,10 +553,10 @@ def build_many(
     seconds: float | None = None,
 ) -> list[Outcome]:
     """Build every job, in order, in `workers` worker processes (default: `default_jobs`),
-    each document within `seconds` (default `toolkit.workers.BUILD_SECONDS`); skip what is
+    each document within `seconds` (default `toolkit.workers.build_seconds()`); skip what is
     up to date; keep the fingerprints of what was built in the output folder for next time."""
     from toolkit.incremental import BuildCache
-    from toolkit.workers import BUILD_SECONDS, Workers
+    from toolkit.workers import Workers, build_seconds
 
     workers = workers or default_jobs(len(jobs))
     report = on_outcome or (lambda outcome: None)
@@ -558,7 +568,7 @@ def build_many(
     work = [(job, settings, cache.entries.get(str(job.stem))) for job in jobs]
     outcomes: list[Outcome] = []
     try:
-        with Workers(workers, seconds or BUILD_SECONDS, warm_renderers) as pool:
+        with Workers(workers, seconds or build_seconds(), warm_renderers) as pool:
             for job, result in zip(jobs, pool.run(_build_in_worker, work), strict=False):
                 outcome = outcome_of(job.source, result)
                 if pending_warning is not None:
@@ -583,10 +593,10 @@ def build_many(
 
 def check_many(sources: list[Path], *, seconds: float | None = None) -> Iterator[Outcome]:
     """`check_one` for each document, in order, each in a worker process within `seconds`."""
-    from toolkit.workers import BUILD_SECONDS, Workers
+    from toolkit.workers import Workers, build_seconds
 
     # No warming: most checks need no renderer (only a leaflet's layout does).
-    with Workers(1, seconds or BUILD_SECONDS) as pool:
+    with Workers(1, seconds or build_seconds()) as pool:
         results = pool.run(check_one, [(source,) for source in sources])
         for source, result in zip(sources, results, strict=False):
             yield outcome_of(source, result)
@@ -595,9 +605,9 @@ def check_many(sources: list[Path], *, seconds: float | None = None) -> Iterator
 def build_in_memory(job: Job, formats: tuple[str, ...], *, seconds: float | None = None) -> Outcome:
     """Build a job's formats into `outcome.data` (nothing written), in a worker process
     within `seconds` (for previews)."""
-    from toolkit.workers import BUILD_SECONDS, Workers
+    from toolkit.workers import Workers, build_seconds
 
-    with Workers(1, seconds or BUILD_SECONDS, warm_renderers) as pool:
+    with Workers(1, seconds or build_seconds(), warm_renderers) as pool:
         result = next(pool.run(_build_unwritten, [(job, formats)]))
     return outcome_of(job.source, result)
 

@@ -3,6 +3,7 @@ bounded in the size of what it builds and in the time a render takes."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +28,20 @@ _PLAIN = (str, int, float, bool, type(None), list, tuple, dict, LoopContext)
 MAX_VALUE_CHARS = 1_000_000
 MAX_OUTPUT_CHARS = 20_000_000
 RENDER_SECONDS = 10.0
+
+
+def _seconds_from(variable: str, default: float) -> float:
+    """A time limit from the environment (for a slow machine, or a test), else `default`."""
+    try:
+        value = float(os.environ.get(variable, ""))
+    except ValueError:
+        return default
+    return min(max(value, 0.1), 3600.0)
+
+
+def template_seconds() -> float:
+    """How long filling one template may take: `UNIONKIT_TEMPLATE_SECONDS`, else 10 s."""
+    return _seconds_from("UNIONKIT_TEMPLATE_SECONDS", RENDER_SECONDS)
 # Compiled Word template parts kept per environment (a Word template has a few parts).
 MAX_COMPILED = 64
 
@@ -45,7 +60,7 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
     """Stop a template render that runs past `seconds` (default `RENDER_SECONDS`). It works
     in any thread and on any system: the sandbox checks the clock as the template runs,
     rather than a signal."""
-    seconds = RENDER_SECONDS if seconds is None else seconds
+    seconds = template_seconds() if seconds is None else seconds
     token = _DEADLINE.set((time.monotonic() + seconds, seconds))
     try:
         yield

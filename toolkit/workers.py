@@ -18,6 +18,13 @@ from typing import Any
 BUILD_SECONDS = 60.0
 
 
+def build_seconds() -> float:
+    """How long one document's build may take: `UNIONKIT_BUILD_SECONDS`, else a minute."""
+    from toolkit.sandbox import _seconds_from
+
+    return _seconds_from("UNIONKIT_BUILD_SECONDS", BUILD_SECONDS)
+
+
 @dataclass(frozen=True)
 class Stopped:
     """A task that did not finish: past its time, or its worker died (`signal` set)."""
@@ -36,6 +43,11 @@ class Stopped:
         return f"the process building it ended unexpectedly (signal {self.signal})"
 
 
+_READY = "ready"
+# How long a new worker may take to start (importing WeasyPrint on a slow machine).
+START_SECONDS = 120.0
+
+
 @dataclass(frozen=True)
 class Failed:
     """A task that raised: the exception's type and words (tracebacks stay in the worker)."""
@@ -48,6 +60,8 @@ def _serve(connection: Connection, prepare: Callable[[], None] | None) -> None:
     """A worker's life: run each task sent, send back its result, until told to stop."""
     if prepare is not None:
         prepare()
+    # Ready: a task's time is counted from here, not from the worker's start.
+    connection.send(_READY)
     while True:
         try:
             task = connection.recv()
@@ -87,6 +101,10 @@ class _Worker:
         child.close()
         self.task: int | None = None
         self.deadline = 0.0
+        started = self.connection.poll(START_SECONDS)
+        if not started or self.connection.recv() != _READY:
+            self.stop(kill=True)
+            raise RuntimeError("a worker process did not start")
 
     def stop(self, *, kill: bool = False) -> None:
         if kill:
