@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import TYPE_CHECKING, Literal
+
+from toolkit.cache import memo
 
 if TYPE_CHECKING:
     from toolkit.errors import Problem
@@ -50,7 +51,7 @@ def iso_hint(value: date) -> str:
     return value.isoformat()
 
 
-@cache
+@memo(16)
 def _month_names() -> dict[str, int]:
     """Month names and abbreviations in unionkit's languages (from Babel), case-folded."""
     from babel.dates import get_month_names
