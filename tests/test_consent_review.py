@@ -60,6 +60,10 @@ from toolkit.signatories import (
         # The third choice of the campaign site's form, written by hand.
         "Count me but do not publish my name",
         "Count me, but don't print my name",
+        # An agreement taken back.
+        "Consent withdrawn",
+        "Yes - but please remove me now",
+        "Согласие отозвано",
         # Not sure is not a yes in any direction.
         "Not sure",
         "Don't know",
@@ -124,6 +128,9 @@ def test_answers_still_read_as_people_mean_them(
         ("No, not even my initials", "no"),
         ("Not sure", "unclear"),
         ("x", "unclear"),
+        ("Consent withdrawn", "no"),
+        ("Not me, just the union", "no"),
+        ("Yes → No", "unclear"),
     ],
 )
 def test_answers_to_a_question_asked_the_other_way_round(written: str, publish_as: str) -> None:
@@ -399,6 +406,28 @@ def test_a_shared_email_never_prints_the_one_who_said_no() -> None:
     for secret in ("Ivy", "Jon", "Twice"):
         assert secret not in said
     assert "Ann Same" in said, "a person who may be named still is"
+
+
+def test_a_printed_detail_never_names_someone_held_back() -> None:
+    people = [
+        _answered(Signatory("Jane Roe", organisation="Unite"), "No"),
+        _answered(Signatory("Amir Khan", organisation="Unite"), "Initials only"),
+        _answered(Signatory("Bob Aide", role="Secretary to Jane Roe", organisation="GMB"), "Yes"),
+        _answered(Signatory("Cy Group", group="Jane  ROE", organisation="GMB"), "Yes"),
+        _answered(Signatory("Di Firm", organisation="Amir Khan Associates"), "Yes"),
+        _answered(Signatory("Ed Plain", role="Steward", organisation="Unite"), "Yes"),
+    ]
+    publication = publish(people)
+    printed = {p.name: (p.role, p.organisation, p.group) for p in publication.printed}
+    assert printed == {
+        "A. K.": ("", "", ""),
+        "Bob Aide": ("", "GMB", ""),
+        "Cy Group": ("", "GMB", ""),
+        "Di Firm": ("", "", ""),
+        "Ed Plain": ("Steward", "Unite", ""),
+    }
+    assert len(publication.details_held) == 3
+    assert "Roe" not in publication.details_text()
 
 
 # -- everything a person can see ----------------------------------------------------------------

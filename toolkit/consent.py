@@ -28,6 +28,26 @@ _YES = frozenset(
     " true 1 ✓ ✔ ☑ ✅ 👍 oui da да так иә ия иа әрине конечно согласен согласна згоден згодна"
     " келісемін d'accord publish consent o д т".split()
 )
+# Starts of words that take an agreement back: "Consent withdrawn", "Please remove me".
+_TAKEN_BACK = (
+    "withdr",
+    "remov",
+    "delet",
+    "revok",
+    "retract",
+    "cancel",
+    "erase",
+    "отозва",
+    "отзыв",
+    "удал",
+    "відклик",
+    "видал",
+    "retir",
+    "supprim",
+    "annul",
+    "өшір",
+    "алып таста",
+)
 # Words that say "do not publish me" whichever way the question was asked ("Sign anonymously?"
 # answered "Anonymous please" is a no, not a yes turned round).
 _ABSOLUTE_NO = frozenset(
@@ -72,6 +92,10 @@ _BUT = frozenset("but however except mais sauf но однако кроме ал
 _IF = frozenset("if unless provided si если якщо егер".split())
 _AND = frozenset("and et и і та және".split())
 _INITIALS_STEMS = ("initial", "инициал", "ініціал")
+_PLAIN_YES = frozenset("yes y oui да так иә ия true 1 ✓ ✔ ☑ ✅".split())
+_PLAIN_NO = frozenset("no n non нет ні жоқ false 0 ✗ ✘ ☐ ❌".split())
+# The person speaking of themself: "not me", "include me", "pas moi", "не меня".
+_ME = frozenset("me moi меня мене мені мені мен".split())
 _ORGANISATION_STEMS = (
     "organi",  # organisation, organization, organisme
     "union",
@@ -125,6 +149,8 @@ class _Clause:
     """One part of an answer: what it says (1 yes, -1 no, 0 neither) and what about."""
 
     polarity: int
+    contradicts: bool
+    """It holds a plain yes and a plain no ("Yes → No", "Y N"): it says nothing for sure."""
     absolute: bool
     """It says what it means whichever way the question was asked (anonymous, publish it,
     my name, my initials, my union): never turned round."""
@@ -181,7 +207,7 @@ def _clause(words: list[str], qualified: bool) -> _Clause:
     words = padded.split()
     joined = " ".join(words)
     negative = (
-        any(w in _NO or w.endswith("n't") for w in words)
+        any(w in _NO or w.endswith("n't") or w.startswith(_TAKEN_BACK) for w in words)
         or "do not" in joined
         or "did not" in joined
     )
@@ -193,12 +219,14 @@ def _clause(words: list[str], qualified: bool) -> _Clause:
         initials
         or organisation
         or name
-        or any(w in _ABSOLUTE_NO for w in words)
-        or _has_stem(words, _PUBLISHING_STEMS)
+        or any(w in _ABSOLUTE_NO or w in _ME for w in words)
+        or _has_stem(words, (*_PUBLISHING_STEMS, *_TAKEN_BACK))
     )
-    # Within one part, a no wins: "не согласен", "don't publish", "not happy".
+    # Within one part, a no wins: "не согласен", "don't publish", "not happy"; but a plain
+    # yes beside a plain no ("Yes → No") says nothing.
+    contradicts = bool(_PLAIN_YES.intersection(words)) and bool(_PLAIN_NO.intersection(words))
     polarity = -1 if negative else 1 if positive else 0
-    return _Clause(polarity, absolute, initials, organisation, name, qualified)
+    return _Clause(polarity, contradicts, absolute, initials, organisation, name, qualified)
 
 
 def _unsure(tokens: list[str]) -> bool:
@@ -227,6 +255,8 @@ def read_answer(text: str, *, inverted: bool = False) -> Answer:
     if _unsure(tokens) or any(t in _IF for t in tokens):
         return Answer("unclear")
     clauses = _clauses(text)
+    if any(c.contradicts for c in clauses):
+        return Answer("unclear")
 
     def polarity(clause: _Clause) -> int:
         return -clause.polarity if inverted and not clause.absolute else clause.polarity

@@ -1124,6 +1124,19 @@ class Publication:
     printed: list[Signatory] = field(default_factory=list)
     held: Counter[str] = field(default_factory=Counter)
     as_initials: int = 0
+    details_held: list[Signatory] = field(default_factory=list)
+    """People printed without a group, role or organisation that held the name of someone
+    who may not be named ("Secretary to Jane Roe", a group heading that is a name)."""
+
+    def details_text(self) -> str:
+        """What was left out of printed lines for naming someone held back, or ""."""
+        count = len(self.details_held)
+        if not count:
+            return ""
+        return (
+            f"{count} {'signatory' if count == 1 else 'signatories'} printed without a group,"
+            " role or organisation that holds the name of someone who may not be named"
+        )
 
     @property
     def held_total(self) -> int:
@@ -1146,6 +1159,14 @@ def publish(people: Iterable[Signatory]) -> Publication:
     would name them) for "initials only"; nothing at all for a no, an unclear answer, or a
     blank where consent is required."""
     result = Publication()
+    people = list(people)
+    # Full names that may not print anywhere: of those held back, and of those printed as
+    # initials. Single words ("Unite") are not names enough to hunt for.
+    hidden = {
+        tuple(name_key(p.name).split())
+        for p in people
+        if decide(p.answer, p.policy)[0] != "full" and len(name_key(p.name).split()) > 1
+    }
     for person in people:
         decision, reason = decide(person.answer, person.policy)
         if decision == "held":
@@ -1163,8 +1184,26 @@ def publish(people: Iterable[Signatory]) -> Publication:
             )
         elif not person.answer.organisation:
             person = replace(person, organisation="")
+        naming = {
+            part: ""
+            for part in ("group", "role", "organisation")
+            if hidden and _names_someone(getattr(person, part), hidden)
+        }
+        if naming:
+            person = replace(person, **naming)
+            result.details_held.append(person)
         result.printed.append(person)
     return result
+
+
+def _names_someone(text: str, names: set[tuple[str, ...]]) -> bool:
+    """Whether `text` holds one of `names` (word for word, accents and case aside)."""
+    words = tuple(plain(text).split())
+    return any(
+        words[start : start + len(name)] == name
+        for name in names
+        for start in range(len(words) - len(name) + 1)
+    )
 
 
 # -- order -------------------------------------------------------------------------------------
@@ -1336,5 +1375,7 @@ def total_text(report: MergeReport) -> str:
         parts.append(publication.held_text())
     if publication.as_initials:
         parts.append(f"{publication.as_initials} as initials")
+    if publication.details_held:
+        parts.append(f"{len(publication.details_held)} without a detail that names someone")
     count = len(publication.printed)
     return f"{count} {'signatory' if count == 1 else 'signatories'} ({'; '.join(parts)})"

@@ -130,8 +130,8 @@ class Letter(Document):
     columns: Columns = {}
     """Which column of the signatories files holds which field, by header, when the guess is
     wrong: e.g. `name: "Name (as you'd like it to appear)"`. Fields: name, first_name,
-    last_name, title, role, organisation, group, email, consent, organisation_consent,
-    timestamp."""
+    last_name, title, role, organisation, group, email, consent, consent_inverted (a question
+    asked the other way round: "Sign anonymously?"), organisation_consent, timestamp."""
     groups: list[Line] = []
     """The order of the group headings (groups not listed follow in order of appearance)."""
     sort: SortOrder = "as-given"
@@ -234,6 +234,17 @@ def read_letter_signatories(model: Document, loaded: Loaded) -> MergeReport:
     if report.rows_read and not report.kept:
         raise place_of(loaded, ("signatories",)).problem(
             "no signatory has a name: check that the file has a Name column"
+        )
+    if report.publication.details_held:
+        first = report.publication.details_held[0]
+        report.warnings.append(
+            Problem(
+                first.file or loaded.file,
+                first.line,
+                "signatories",
+                f"{report.publication.details_text()}: check those lines",
+                warning=True,
+            )
         )
     if report.kept and not report.publication.printed:
         report.warnings.append(
