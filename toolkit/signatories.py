@@ -1184,14 +1184,17 @@ def publish(people: Iterable[Signatory]) -> Publication:
             )
         elif not person.answer.organisation:
             person = replace(person, organisation="")
-        naming = {
-            part: ""
-            for part in ("group", "role", "organisation")
-            if hidden and _names_someone(getattr(person, part), hidden)
-        }
-        if naming:
-            person = replace(person, **naming)
-            result.details_held.append(person)
+        if hidden:
+            named = [_names_someone(p, hidden) for p in (person.group, person.role)]
+            named.append(_names_someone(person.organisation, hidden))
+            if any(named):
+                person = replace(
+                    person,
+                    group="" if named[0] else person.group,
+                    role="" if named[1] else person.role,
+                    organisation="" if named[2] else person.organisation,
+                )
+                result.details_held.append(person)
         result.printed.append(person)
     return result
 
