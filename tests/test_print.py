@@ -54,9 +54,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = campaign_folder(root / "leaflets")
     for name, text in {**PAPERS, **PRINTS}.items():
         (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
-    out = root / "out"
-    run = run_cli("build", folder, "-o", out)
-    return {"papers": out, "prints": out, "runs": (run,), "photo": folder / "photo.jpg"}
+    papers, prints = root / "papers", root / "prints"
+    runs = (
+        run_cli("build", *(folder / f"{name}.yaml" for name in PAPERS), "-o", papers),
+        run_cli("build", *(folder / f"{name}.yaml" for name in PRINTS), "-o", prints, "-f", "pdf"),
+    )
+    return {"papers": papers, "prints": prints, "runs": runs, "photo": folder / "photo.jpg"}
 
 
 def pdf(built: dict[str, Any], name: str) -> Path:
@@ -78,9 +81,10 @@ def render(path: Path, page: int = 0, dpi: int = 150) -> Any:
 def test_the_realistic_leaflet_builds_at_every_size_single_and_imposed(
     built: dict[str, Any],
 ) -> None:
-    (run,) = built["runs"]
-    assert run.exit_code == 0, run.stderr
-    assert "a6.yaml: leaflet, A6 portrait, fitted to its page at" in run.stderr
+    papers, prints = built["runs"]
+    assert papers.exit_code == 0, papers.stderr
+    assert prints.exit_code == 0, prints.stderr
+    assert "a6.yaml: leaflet, A6 portrait, fitted to its page at" in papers.stderr
     for name in [*PAPERS, *PRINTS]:
         reader = PdfReader(pdf(built, name))
         sides = 2 if "double" in name else 1

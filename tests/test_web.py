@@ -305,11 +305,11 @@ def test_a_render_past_its_time_is_stopped_and_the_others_go_on() -> None:
     from toolkit.web.pool import RenderPool
     from toolkit.workers import Stopped
 
-    pool = RenderPool(2, seconds=2.0, wait=20)
+    pool = RenderPool(2, seconds=1.0, wait=20)
     pool.start()
     try:
         # Each worker loads this test module once, before the timings mean anything.
-        warming = [threading.Thread(target=pool.run, args=(sleepy, (0.5,))) for _ in range(2)]
+        warming = [threading.Thread(target=pool.run, args=(sleepy, (0.2,))) for _ in range(2)]
         for thread in warming:
             thread.start()
         for thread in warming:

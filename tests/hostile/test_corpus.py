@@ -1864,7 +1864,7 @@ def bounded_runs(
             cwd=ROOT,
             # A template's own time limit, shorter than the 10 s a real one gets: the point is
             # that it is stopped, not how late.
-            env={**os.environ, "UNIONKIT_TEMPLATE_SECONDS": "2"},
+            env={**os.environ, "UNIONKIT_TEMPLATE_SECONDS": "1"},
         )
         started[name] = (env, expect, process)
     deadline = time.monotonic() + BOUNDED_SECONDS
