@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Publish = Literal["yes", "initials", "no", "unclear", "blank"]
+Publish = Literal["yes", "initials", "count", "no", "unclear", "blank"]
 Policy = Literal["required", "assumed"]
 POLICIES: tuple[Policy, ...] = ("required", "assumed")
 
@@ -27,6 +27,9 @@ _YES = frozenset(
     " келісемін d'accord publish consent o д т".split()
 )
 _INITIALS_STEMS = ("initial", "инициал", "ініціал")
+# "Count me but do not publish my name": counted in the total, never printed.
+_COUNT_WORDS = frozenset("count counted counting compter comptez comptez-moi".split())
+_COUNT_STEMS = ("посчита", "считайте", "учтите", "врахуй", "порахуй", "санаңыз", "санаңдар")
 _ORGANISATION_STEMS = (
     "organi",  # organisation, organization, organisme
     "union",
@@ -72,14 +75,19 @@ def _has_stem(tokens: list[str], stems: tuple[str, ...]) -> bool:
 
 
 def read_answer(text: str) -> Answer:
-    """What an answer means: yes, initials only (with or without the organisation), no, or
-    unclear; blank when nothing was written. "No thanks", "NO", "Only my initials please",
-    "Oui", "Да", "Иә", "Так", "Y", "1" and "✓" all read as people mean them; anything that
-    says both yes and no, or neither, is unclear (and so never printed)."""
+    """What an answer means: yes, initials only (with or without the organisation), count
+    me without my name, no, or unclear; blank when nothing was written. "No thanks", "NO",
+    "Only my initials please", "Count me but do not publish my name", "Oui", "Да", "Иә",
+    "Так", "Y", "1" and "✓" all read as people mean them; anything that says both yes and
+    no, or neither, is unclear (and so never printed)."""
     tokens = _tokens(text)
     if not tokens:
         return BLANK
     negative = any(t in _NO for t in tokens) or "do not" in " ".join(tokens)
+    if any(t in _COUNT_WORDS for t in tokens) or _has_stem(tokens, _COUNT_STEMS):
+        # "Don't count me" is a no; "count me, but do not publish my name" is not.
+        opens_with_no = tokens[0] in _NO or " ".join(tokens[:2]) == "do not"
+        return Answer("no") if opens_with_no else Answer("count")
     positive = any(t in _YES for t in tokens)
     mentions_organisation = _has_stem(tokens, _ORGANISATION_STEMS)
     if _has_stem(tokens, _INITIALS_STEMS):
@@ -103,16 +111,19 @@ def read_organisation_answer(text: str) -> Answer:
     return Answer("yes") if answer.publish == "yes" else Answer("no")
 
 
-Decision = Literal["full", "initials", "held"]
+Decision = Literal["full", "initials", "count", "held"]
 
 
 def decide(answer: Answer, policy: Policy) -> tuple[Decision, str]:
     """What may be printed, and why when nothing may: "said no", "unclear answer", or
-    "no answer" (a blank under the `required` policy)."""
+    "no answer" (a blank under the `required` policy). "count": counted in the total,
+    never printed."""
     if answer.publish == "yes":
         return "full", ""
     if answer.publish == "initials":
         return "initials", ""
+    if answer.publish == "count":
+        return "count", ""
     if answer.publish == "no":
         return "held", "said no"
     if answer.publish == "unclear":
@@ -139,4 +150,10 @@ def normal_answer(answer: Answer) -> str:
         return "initials and organisation" if answer.organisation else "initials only"
     if answer.publish == "yes" and not answer.organisation:
         return "yes, but not my organisation"
-    return {"yes": "yes", "no": "no", "unclear": "unclear", "blank": ""}[answer.publish]
+    return {
+        "yes": "yes",
+        "count": "count me, do not publish my name",
+        "no": "no",
+        "unclear": "unclear",
+        "blank": "",
+    }[answer.publish]

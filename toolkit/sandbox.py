@@ -42,6 +42,8 @@ def _seconds_from(variable: str, default: float) -> float:
 def template_seconds() -> float:
     """How long filling one template may take: `UNIONKIT_TEMPLATE_SECONDS`, else 10 s."""
     return _seconds_from("UNIONKIT_TEMPLATE_SECONDS", RENDER_SECONDS)
+
+
 # Compiled Word template parts kept per environment (a Word template has a few parts).
 MAX_COMPILED = 64
 

@@ -517,6 +517,12 @@ class MergeReport:
     files: list[SignatoryFile] = field(default_factory=list)
     publication: Publication = field(default_factory=lambda: Publication())
     """Who of those kept may be printed, and how many were held back."""
+    sources: list[str] = field(default_factory=list)
+    """What was read besides files (the signatures collected on the campaign's site), one
+    line each, for `check` and `signatories` to print."""
+    fingerprint: str = ""
+    """A digest of what was read that no file holds (signatures in a database), so that a
+    build notices when it changes."""
 
 
 def name_key(name: str) -> str:
@@ -533,6 +539,17 @@ def name_key(name: str) -> str:
 
 def _key(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+def person_key(person: Signatory) -> str:
+    """Who a person without an email is, as `merge_duplicates` compares them: their name
+    (titles, full stops and accents aside) and their organisation."""
+    return f"{name_key(person.name)}|{_key(person.organisation)}"
+
+
+def has_email(text: str) -> bool:
+    """Whether an email address is written somewhere in `text` (never to be printed)."""
+    return bool(_EMAIL.search(text))
 
 
 def clean_email(value: str) -> str:
@@ -859,10 +876,17 @@ class Publication:
     printed: list[Signatory] = field(default_factory=list)
     held: Counter[str] = field(default_factory=Counter)
     as_initials: int = 0
+    counted: int = 0
+    """People who asked to be counted without their names: in the total, never printed."""
 
     @property
     def held_total(self) -> int:
         return sum(self.held.values())
+
+    @property
+    def total(self) -> int:
+        """Everyone the letter counts: those printed and those counted without a name."""
+        return len(self.printed) + self.counted
 
     def held_text(self) -> str:
         """How many were held back and why ("4 held back: 3 said no, 1 no answer"), or ""."""
@@ -878,13 +902,17 @@ class Publication:
 def publish(people: Iterable[Signatory]) -> Publication:
     """Apply each person's answer: full names for a yes (or a blank where consent is
     assumed); initials (with the organisation only if they allowed it, and no role, which
-    would name them) for "initials only"; nothing at all for a no, an unclear answer, or a
-    blank where consent is required."""
+    would name them) for "initials only"; a count and nothing printed for "count me but do
+    not publish my name"; nothing at all for a no, an unclear answer, or a blank where
+    consent is required."""
     result = Publication()
     for person in people:
         decision, reason = decide(person.answer, person.policy)
         if decision == "held":
             result.held[reason] += 1
+            continue
+        if decision == "count":
+            result.counted += 1
             continue
         if decision == "initials":
             result.as_initials += 1
@@ -1005,11 +1033,14 @@ def read_many(
     return files, problems
 
 
-def merge_files(files: list[SignatoryFile], extra: Iterable[Signatory] = ()) -> MergeReport:
-    """Every file's rows (and any typed into the letter) merged as one list, consent
-    applied; the files' warnings first."""
+def merge_files(
+    files: list[SignatoryFile], extra: Iterable[Signatory] = (), after: Iterable[Signatory] = ()
+) -> MergeReport:
+    """Every file's rows (and any typed into the letter before them, and any collected on
+    the campaign's site after them) merged as one list, consent applied; the files'
+    warnings first."""
     people = [person for read in files for person in read.people]
-    report = merge_duplicates([*extra, *people])
+    report = merge_duplicates([*extra, *people, *after])
     report.files = files
     report.warnings[:0] = [w for read in files for w in read.warnings]
     report.publication = publish(report.kept)
@@ -1038,10 +1069,15 @@ def report_lines(report: MergeReport) -> list[str]:
         blanks = "blank answers held back" if read.policy == "required" else "blank answers print"
         consent = f"; consent: {blanks}" if read.has_consent or read.policy == "required" else ""
         held_text = Publication(held=held).held_text()
+        counted = sum(
+            1 for person in read.people if decide(person.answer, person.policy)[0] == "count"
+        )
+        counted_text = f"; {counted} counted, names not published" if counted else ""
         lines.append(
             f"{read.file}: {len(read.people)} {'row' if len(read.people) == 1 else 'rows'} read"
-            f"{consent}{'; ' + held_text if held_text else ''}"
+            f"{consent}{'; ' + held_text if held_text else ''}{counted_text}"
         )
+    lines.extend(report.sources)
     for loser, winner in report.answers_changed:
         lines.append(
             f"{winner.place}: consent: the later answer ({_when(winner)}) counts, not the one"
@@ -1065,5 +1101,7 @@ def total_text(report: MergeReport) -> str:
         parts.append(publication.held_text())
     if publication.as_initials:
         parts.append(f"{publication.as_initials} as initials")
-    count = len(publication.printed)
+    if publication.counted:
+        parts.append(f"{publication.counted} counted, names not published")
+    count = publication.total
     return f"{count} {'signatory' if count == 1 else 'signatories'} ({'; '.join(parts)})"
