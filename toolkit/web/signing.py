@@ -164,15 +164,19 @@ class Listings:
     thousands of names is not read from the database for every visitor)."""
 
     made: dict[str, tuple[float, Listing]] = field(default_factory=dict)
+    """By the letter's id on the site (its translations list their own sources)."""
 
     def forget(self, key: str) -> None:
-        self.made.pop(key, None)
+        """Make the listings of a letter (and its translations) again when next shown."""
+        for entry_id in list(self.made):
+            if Path(entry_id).name == key:
+                self.made.pop(entry_id, None)
 
 
 async def current_listing(state: AppState, letter: SigningLetter) -> Listing:
     now = time.monotonic()
     listings: Listings = state.listings
-    cached = listings.made.get(letter.key)
+    cached = listings.made.get(letter.entry.id)
     if cached is not None and cached[0] > now:
         return cached[1]
 
@@ -183,7 +187,7 @@ async def current_listing(state: AppState, letter: SigningLetter) -> Listing:
         return listing(letter, state.config.database, waiting)
 
     made: Listing = await anyio.to_thread.run_sync(make)
-    state.listings.made[letter.key] = (now + LISTING_SECONDS, made)
+    listings.made[letter.entry.id] = (now + LISTING_SECONDS, made)
     return made
 
 
