@@ -4,6 +4,7 @@ files downloaded and read, a mistake shown at its field, and the form used from 
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +38,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str
         running(folder, folder.parent / "cache", render_workers=2) as (address, _),
         sync_api.sync_playwright() as playwright,
     ):
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # Chromium needs the real libharfbuzz-subset that `make test-without-harfbuzz-subset`
+        # hides from unionkit with LD_LIBRARY_PATH, so it starts without that path.
+        env = {key: value for key, value in os.environ.items() if key != "LD_LIBRARY_PATH"}
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, env=env)
         try:
             yield chromium, address
         finally:

@@ -179,17 +179,18 @@ def test_the_latest_answer_wins_by_time_then_by_order(tmp_path: Path) -> None:
         tmp_path,
         "first.csv",
         "Timestamp,Name,Email,Can we publish your name?\n"
-        "05/06/2024 09:00:00,Dave Okoro,dave@example.org,No\n"
-        "03/06/2024 09:00:00,Ravi Singh,ravi@example.org,No\n",
+        "15/06/2024 09:00:00,Dave Okoro,dave@example.org,No\n"
+        "13/06/2024 09:00:00,Ravi Singh,ravi@example.org,No\n",
     )
     second = _csv(
         tmp_path,
         "second.csv",
         "Timestamp,Name,Email,Can we publish your name?\n"
         # Earlier than Dave's "no", though read later: the no stands.
-        "04/06/2024 10:00:00,Dave Okoro,dave@example.org,Yes\n"
+        # (Days past the 12th: 04/06/2024 in both files could be April or June in either.)
+        "14/06/2024 10:00:00,Dave Okoro,dave@example.org,Yes\n"
         # Later than Ravi's "no": he changed his mind.
-        "06/06/2024 10:00:00,Ravi Singh,ravi@example.org,Yes\n",
+        "16/06/2024 10:00:00,Ravi Singh,ravi@example.org,Yes\n",
     )
     third = _csv(
         tmp_path, "third.csv", "Name,Email,Publish my name\nRavi Singh,ravi@example.org,\n"

@@ -369,7 +369,9 @@ def test_a_model_motion_prints_its_fill_in_lines_without_warnings(tmp_path: Path
         "template: resolution\ntitle: T\nbranch: to fill in\nresolves: [To act.]\n",
     )
     run = _build(source, tmp_path / "out")
-    assert "warning" not in run.stderr
+    # "unionkit: warning:" lines are advice about the machine (a missing library), not the motion.
+    warned = [line for line in run.stderr.splitlines() if ": warning:" in line]
+    assert [line for line in warned if not line.startswith("unionkit: ")] == []
     assert len(re.findall(r"_{12,}", pdf_text(tmp_path / "out" / "motion.pdf"))) == 3
     assert len(re.findall(r"_{12,}", docx_text(tmp_path / "out" / "motion.docx"))) == 3
 

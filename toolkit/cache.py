@@ -1,15 +1,17 @@
 """Every per-process cache, with one policy: keyed by a file's path, size and modification
-time, bounded in entries, least recently used first out, and safe to share between threads."""
+time (or, for what unionkit computes from its own shipped files, by the arguments alone),
+bounded in entries, least recently used first out, and safe to share between threads."""
 
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -130,6 +132,20 @@ def clear_all() -> None:
         PROFILES,
     ):
         cache.clear()
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def memo(size: int = 64) -> Callable[[F], F]:
+    """For values computed from unionkit's own shipped files or the machine (a message
+    catalogue, the Markdown parser's rules, which fonts draw a character), which do not
+    change while it runs: kept by their arguments, at most `size` of them."""
+
+    def wrap(function: F) -> F:
+        return cast(F, functools.lru_cache(maxsize=size)(function))
+
+    return wrap
 
 
 def read_file(path: Path) -> bytes:

@@ -620,8 +620,8 @@ def signatories(
     """
     from toolkit.output import write_atomically
     from toolkit.signatories import (
-        may_be_named,
         merge_files,
+        merge_lines,
         read_many,
         report_lines,
         to_csv,
@@ -664,13 +664,8 @@ def signatories(
         click.echo(warning.format(), err=True)
     for line in report_lines(report):
         click.echo(line)
-    for kept, duplicate in report.merged:
-        names = (
-            f" ({duplicate.name}) into {kept.place} ({kept.name})"
-            if may_be_named(kept) and may_be_named(duplicate)
-            else f" into {kept.place}"
-        )
-        click.echo(f"merged {duplicate.place}{names}")
+    for line in merge_lines(report):
+        click.echo(line)
     click.echo(total_text(report))
     failed = bool(problems)
     if out_file is not None and failed:

@@ -10,12 +10,12 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from toolkit.cache import memo
 from toolkit.dates import DateError, Order, column_order, in_words, parse_date
 from toolkit.errors import InputError, Problem
 from toolkit.model import LANGUAGES
@@ -142,7 +142,7 @@ def _names_a_field(model: type[BaseModel], parts: list[str]) -> bool:
     return _column_problem(model, parts) is None
 
 
-@cache
+@memo(16)
 def header_names(model: type[BaseModel]) -> dict[str, str]:
     """Plain headers (as `header_key`s) and the field path each means, derived from the
     model's field names and the fixed words every language prints for them: `Branch` and

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import TYPE_CHECKING, Literal
+
+from toolkit.cache import memo
 
 if TYPE_CHECKING:
     from toolkit.errors import Problem
@@ -26,8 +27,17 @@ _NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})")
 _SERIAL = re.compile(r"(\d{5})(?:\.\d+)?")
 _TIME = re.compile(
     r"\s*(?:T|\s)\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp]\.?[Mm]\.?)?"
-    r"\s*(?:[A-Z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2})?$"
+    r"\s*((?:[A-Z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2}))?$"
 )
+_OFFSET = re.compile(r"([A-Z]{1,5})?(?:([+-])(\d{1,2})(?::?(\d{2}))?)?")
+# Zones forms and spreadsheets write by name, as hours from UTC. Others are not guessed.
+_ZONES = {
+    "Z": 0, "UTC": 0, "GMT": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "CEST": 2,
+    "EET": 2, "EEST": 3, "MSK": 3, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+    "MDT": -6, "PST": -8, "PDT": -7,
+}  # fmt: skip
+# A time written without a zone may be in any of them: from UTC-12 to UTC+14.
+UNKNOWN_ZONE = timedelta(hours=14)
 _WORDS = re.compile(r"[^\W\d_]+\.?|\d+", re.UNICODE)
 _ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th|er|e|re)?$", re.IGNORECASE)
 
@@ -50,7 +60,7 @@ def iso_hint(value: date) -> str:
     return value.isoformat()
 
 
-@cache
+@memo(16)
 def _month_names() -> dict[str, int]:
     """Month names and abbreviations in unionkit's languages (from Babel), case-folded."""
     from babel.dates import get_month_names
@@ -187,6 +197,87 @@ def parse_datetime(text: str, order: Order | None = None) -> datetime | None:
         if hours > 23 or minutes > 59 or seconds > 59:
             return None
     return datetime(day.year, day.month, day.day, hours, minutes, seconds)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When a form says an answer was given, as far as what it wrote can tell: each way the
+    time reads (one, or two for a date such as 06/07/2024 in a column whose order is a
+    guess: the column's reading first), in UTC when the time had a zone (`zoned`), else in
+    the form's own unknown zone."""
+
+    readings: tuple[datetime, ...]
+    zoned: bool
+
+    def later_than(self, other: Moment, *, same_column: bool = False) -> bool | None:
+        """Whether this moment is surely after `other` (True), surely before (False), or
+        whether that cannot be told (None): two readings that disagree, or times too close
+        for a zone that is not known (one written with a zone, one without). `same_column`:
+        both read from one column, so both read the same way round."""
+        slack = UNKNOWN_ZONE if self.zoned != other.zoned else timedelta(0)
+        if same_column and len(self.readings) == len(other.readings):
+            pairs = list(zip(self.readings, other.readings, strict=True))
+        else:
+            pairs = [(mine, theirs) for mine in self.readings for theirs in other.readings]
+        said = {
+            True if mine - theirs > slack else False if theirs - mine > slack else None
+            for mine, theirs in pairs
+        }
+        return said.pop() if len(said) == 1 else None
+
+
+def _offset(zone: str) -> timedelta | None:
+    """How far a written zone (GMT+1, +01:00, Z, UTC, BST) is ahead of UTC; None if unknown."""
+    match = _OFFSET.fullmatch(zone.strip())
+    if not match or not zone.strip():
+        return None
+    name, sign, hours, minutes = match.groups()
+    base = 0
+    if name is not None:
+        if name not in _ZONES:
+            return None
+        base = _ZONES[name]
+    offset = timedelta(hours=base)
+    if sign:
+        shift = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        offset += shift if sign == "+" else -shift
+    return offset
+
+
+def parse_moment(
+    text: str, order: Order | None = None, *, guessed: bool = False, utc: bool = False
+) -> Moment | None:
+    """When an answer was given, from a form's timestamp in any shape real exports write:
+    Google's `2024/06/01 2:03:22 PM GMT+1`, Microsoft's `6/1/24 14:03:22`, ISO with or
+    without a zone, `dd/mm/yyyy hh:mm`, Excel's serial number `45444.585`. The zone, where
+    written (or where the column says UTC: `utc`), is taken into account. `guessed`: the
+    column's order of day and month is a guess, so a date that reads both ways (06/07/2024)
+    may be either. None when it is not a time."""
+    written = " ".join(text.split())
+    if not written:
+        return None
+    if (match := _SERIAL.fullmatch(written)) and int(match[1]) in EXCEL_SERIALS:
+        when = datetime.combine(EXCEL_EPOCH, datetime.min.time()) + timedelta(days=float(written))
+        return Moment((when.replace(microsecond=0),), utc)
+    readings = [parse_datetime(written, order)]
+    time_part = _TIME.search(written)
+    head = written[: time_part.start()] if time_part else written
+    if guessed and ambiguous(head):
+        other: Order = "month-first" if (order or DEFAULT_ORDER) == "day-first" else "day-first"
+        readings.append(parse_datetime(written, other))
+    found = [r for r in readings if r is not None]
+    if not found:
+        return None
+    offset = _offset(time_part[5]) if time_part and time_part[5] else None
+    zoned = utc or offset is not None
+    return Moment(tuple(dict.fromkeys(r - (offset or timedelta(0)) for r in found)), zoned)
+
+
+def told_order(values: Iterable[str]) -> Order | None:
+    """The order a column's own numeric dates show (13/06/2024 can only be day first), or
+    None when they read either way (or disagree)."""
+    votes = {numeric_order(value.strip().split(" ")[0]) for value in values} - {None}
+    return votes.pop() if len(votes) == 1 else None
 
 
 def column_order(values: Iterable[str], fallback: Order | None = None) -> tuple[Order, str]:

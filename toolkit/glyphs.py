@@ -7,10 +7,10 @@ import ctypes
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from toolkit.cache import memo
 from toolkit.errors import Problem
 from toolkit.fonts import FONTS
 
@@ -32,7 +32,7 @@ SYSTEM_SCRIPTS = {
 _INVISIBLE_CATEGORIES = ("Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me")
 
 
-@lru_cache(maxsize=1)
+@memo(1)
 def shipped_coverage() -> frozenset[int]:
     """Every character some shipped font draws."""
     from fontTools.ttLib import TTFont
@@ -55,7 +55,7 @@ class _FcFontSet(ctypes.Structure):
 _FONTCONFIG_LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=1)
+@memo(1)
 def _fontconfig() -> tuple[Any, Any] | None:
     """The fontconfig library and its configuration of the machine's fonts (as WeasyPrint
     loads it), or None where fontconfig cannot be loaded."""
@@ -83,7 +83,7 @@ def _fontconfig() -> tuple[Any, Any] | None:
     return (lib, config) if config else None
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def system_draws(character: str) -> bool:
     """Whether some font installed on the machine draws `character`."""
     loaded = _fontconfig()

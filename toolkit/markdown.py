@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
+
+from toolkit.cache import memo
 
 # The marks an amended text carries around inserted and deleted words. They are rare
 # punctuation (Unicode's "substitution markers"), so Markdown's emphasis rules treat them as
@@ -20,7 +21,7 @@ CHANGE_MARKS = INSERT_START + INSERT_END + DELETE_START + DELETE_END
 _SPACE = re.compile(r"(\s+)")
 
 
-@cache
+@memo(4)
 def parser() -> MarkdownIt:
     """The one Markdown parser: raw HTML and images are off, so text stays text."""
     md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})

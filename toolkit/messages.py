@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
+from toolkit.cache import memo
 from toolkit.errors import UnionkitError
 from toolkit.loader import load_yaml
 
@@ -15,7 +15,7 @@ Entry = str | dict[str, str]
 BABEL_LOCALE = {"en": "en_GB", "ru": "ru", "kk": "kk", "uk": "uk", "fr": "fr"}
 
 
-@cache
+@memo(16)
 def catalogue(language: str) -> dict[str, Entry]:
     """Every entry in `language`; a catalogue must have exactly the English keys."""
     english = _read("en")

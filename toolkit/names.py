@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
 from typing import TYPE_CHECKING
+
+from toolkit.cache import memo
 
 if TYPE_CHECKING:
     from nameparser import Parser
@@ -35,7 +36,7 @@ def is_honorific(text: str) -> bool:
     return plain(text) in HONORIFICS or text.strip().casefold().rstrip(".") in HONORIFICS
 
 
-@cache
+@memo(16)
 def _parser(surname_first: bool) -> Parser:
     from nameparser import locales, parser_for
 

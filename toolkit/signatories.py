@@ -19,11 +19,12 @@ from toolkit.consent import (
     Policy,
     decide,
     initials,
+    most_cautious,
     normal_answer,
     read_answer,
     read_organisation_answer,
 )
-from toolkit.dates import column_order, parse_datetime
+from toolkit.dates import Moment, column_order, parse_datetime, parse_moment, told_order
 from toolkit.errors import InputError, Problem
 from toolkit.names import PRINTED_HONORIFICS, is_honorific, plain, sort_name
 from toolkit.tables import ColumnMap, RawTable, find_header, header_key, read_raw, tidy_cell
@@ -40,6 +41,7 @@ COLUMN_FIELDS = (
     "group",
     "email",
     "consent",
+    "consent_inverted",
     "organisation_consent",
     "timestamp",
     "source",
@@ -60,6 +62,7 @@ EXPORT_COLUMNS = (
 )
 SORTS = ("as-given", "surname", "name", "organisation")
 _EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
+_WORD = re.compile(r"\w+")
 _NAME_WITH_EMAIL = re.compile(r"^(.*?)\s*<\s*(\S+@\S+)\s*>\s*$")
 # Letters after a name that do not make a different person.
 _POST_NOMINALS = frozenset("mp mep msp ms am mla obe cbe mbe kc qc phd".split())
@@ -280,7 +283,60 @@ _PRIVATE = (
     "телефон",
     "адрес",
 )
-_ANONYMOUS = ("anonym", "аноним", "анонім", "hide my", "keep my name private")
+# A question asked the other way round: "Sign anonymously?", "Keep my name private",
+# "Withhold my name", "Атымды жарияламаңыз" (Kazakh: do not publish my name).
+_HIDING = (
+    "anonym",
+    "аноним",
+    "анонім",
+    "hide",
+    "hidden",
+    "withh",
+    "private",
+    "privately",
+    "confidential",
+    "keep my name off",
+    "keep me off",
+    "leave my name off",
+    "leave me off",
+    "unnamed",
+    "not named",
+    "жариялама",
+    "жарияланба",
+    "көрсетпе",
+)
+# Words that turn a question round when they come before its verb ("Do not publish my name",
+# "Не публиковать", "Ne pas publier"); after it they do not ("...? Leave blank if not").
+_NEGATIONS = frozenset({"not", "never", "dont", "ne", "pas", "не"})
+# Verbs of a question about showing the name, beyond "publish": the question is the consent
+# column when its answers are yes and no ("Show my name on the letter?", "Can we include
+# your name?"), but "Name (please print)" full of names is still the name.
+_SHOWING = (
+    "show",
+    "display",
+    "appear",
+    "print",
+    "include",
+    "list",
+    "visible",
+    "named",
+    "add my name",
+    "sign publicly",
+    "on letter",
+    "on the letter",
+    "показ",
+    "указ",
+    "вказ",
+    "көрсет",
+    "afficher",
+    "figurer",
+)
+# What consent to be contacted is about: not publication.
+_CONTACT = ("contact", "email", "e mail", "newsletter", "updates", "mailing", "marketing", "sms")
+# Headers of tick columns under a printed question ("May we publish your name?  Yes | No").
+_YES_HEADERS = frozenset({"yes", "y", "oui", "да", "так", "иә"})
+_NO_HEADERS = frozenset({"no", "n", "non", "нет", "ні", "жоқ"})
+_TICKS = frozenset({"x", "✓", "✔", "☑", "☒", "✗", "✘", "✅", "•", "*", "+", "v", "y", "yes"})
 _NAME_WORDS = ("name", "имя", "ім я", "фамили", "прізвищ", "аты", "nom")
 _ORGANISATION_WORDS = (
     "organi",
@@ -310,6 +366,25 @@ def _has(key: str, words: tuple[str, ...]) -> bool:
     return any(f" {word}" in padded for word in words)
 
 
+def _turned_round(key: str) -> bool:
+    """Whether a question about publication asks it the other way round: a negation before
+    its verb ("Do not publish my name", "Tick if you do NOT want your name published")."""
+    words = key.split()
+    negations = [
+        i
+        for i, word in enumerate(words)
+        if word in _NEGATIONS or (word == "t" and i and words[i - 1].endswith("n"))
+    ]
+    if not negations:
+        return False
+    verbs = [
+        i
+        for i, word in enumerate(words)
+        if word.startswith(("publi", *_PUBLISH, *_SHOWING)) or word in ("use", "name")
+    ]
+    return not verbs or negations[0] < verbs[0]
+
+
 def classify_header(header: str) -> tuple[str | None, int, str]:
     """The field a column's header suggests, how sure (higher is surer) and, for a column
     left out on purpose, why ("a mailing-list opt-in, not consent to publish")."""
@@ -323,19 +398,25 @@ def classify_header(header: str) -> tuple[str | None, int, str]:
         return name, rank, ""
     if key.startswith(("full name", "name as", "signatory name")):
         return "name", 95, ""  # "Full name (as it should appear)": the form's own question
-    if _has(key, _MAILING) and not _has(key, _PUBLISH):
+    if _has(key, _MAILING) and not _has(key, _PUBLISH) and not _has(key, _HIDING):
         return None, 0, "a mailing-list opt-in, not consent to publish"
     if _has(key, _EMAIL_WORDS) and not _has(key, _NAME_WORDS):
-        return "email", 20, ""
+        return "email", 20, ""  # "What's your email? (we never publish it)"
     private = _has(key, _PRIVATE) or bool(_PRIVATE_WORDS & set(key.split()))
     if private and not _has(key, _PUBLISH):
         return None, 0, "personal details, never printed"
-    if _has(key, _ANONYMOUS):
+    if _has(key, _HIDING):
         return "consent_inverted", 30, ""
+    if (
+        _has(key, _CONTACT)
+        and not _has(key, ("publish", "public", *_SHOWING))
+        and not _has(key, _NAME_WORDS)
+    ):
+        return None, 0, "consent to be contacted, not to publish"
     if _has(key, _PUBLISH) or ("use" in key.split() and _has(key, _NAME_WORDS)):
         if _has(key, _ORGANISATION_WORDS) and not _has(key, _NAME_WORDS):
             return "organisation_consent", 30, ""
-        return "consent", 30, ""
+        return ("consent_inverted" if _turned_round(key) else "consent"), 30, ""
     if _has(key, _TIME_WORDS):
         return "timestamp", 10, ""
     if _has(key, _ROLE_WORDS):
@@ -390,24 +471,55 @@ def map_signatory_columns(
             )
         fields[position], scores[position] = name, 1000
         hand.add(position)
+        guessed = classify_header(header[position])[0]
+        if name in _CONSENT_FIELDS and guessed in _CONSENT_FIELDS and guessed != name:
+            # By hand wins, but a question read against its own words prints the wrong people.
+            other = "consent_inverted" if name == "consent" else "consent"
+            warnings.append(
+                Problem(
+                    table.file,
+                    table.header_line,
+                    f"{where}.{name}",
+                    f'"{header[position]}" reads as asked the other way round: named as'
+                    f" `{name}`, a yes there is read as "
+                    + ("publish" if name == "consent" else "do not publish")
+                    + f"; if a yes means the opposite, name it as `{other}`",
+                    warning=True,
+                )
+            )
     claimed = {fields[i] for i in hand}
+    if claimed & _CONSENT_FIELDS:
+        claimed |= _CONSENT_FIELDS  # the consent question named by hand: no other is guessed
     for position, text in enumerate(header):
         if position in hand:
             continue
         found, score, reason = classify_header(text)
-        if found == "title" and not _mostly_honorifics(table.column(position)):
+        values = table.column(position)
+        if found == "title" and not _mostly_honorifics(values):
             found = "role"  # a "Title" column holding job titles
-        if found in ("name", "email") and _only_nobody(table.column(position)):
+        if found in ("name", "email") and _only_nobody(values):
             # Microsoft Forms' account columns on a form filled in without signing in.
             found, reason = None, 'only "anonymous" in it'
+        if (
+            score <= 10
+            and found in (None, "name", "group", "title")
+            and (not reason or _tick_column(text))
+        ):
+            # A question about showing the name, answered yes and no, is the consent column
+            # even without the word "publish": never a losing name column, while everyone
+            # is printed.
+            asked = _asks_to_show(text, values)
+            if asked is not None:
+                found, score = asked, 25
         if found in claimed:
             reasons[position] = f"{found} set by hand"
             continue
         fields[position], scores[position] = found, score
         if reason:
             reasons[position] = reason
-    # One column per field (the best named; organisation may come from several, joined).
-    for name in {f for f in fields if f and f != "organisation"}:
+    # One column per field (the best named; organisation may come from several, joined; every
+    # consent question is read, and the most cautious answer counts).
+    for name in {f for f in fields if f and f != "organisation" and f not in _CONSENT_FIELDS}:
         positions = [i for i, f in enumerate(fields) if f == name]
         best = max(positions, key=lambda i: (scores[i], -i))
         for position in positions:
@@ -428,6 +540,39 @@ def map_signatory_columns(
                     )
                 )
     return ColumnMap(header, fields, reasons, hand), warnings
+
+
+_CONSENT_FIELDS = frozenset({"consent", "consent_inverted"})
+
+
+def _asks_to_show(header: str, values: list[str]) -> str | None:
+    """ "consent" (or "consent_inverted") for a column that asks whether the name may be
+    shown and holds yes/no answers (or tick marks under a "Yes" or "No" heading); None for
+    any other column."""
+    key = header_key(header)
+    filled = [v for v in values if v]
+    if key in _YES_HEADERS | _NO_HEADERS:
+        if filled and all(v.casefold() in _TICKS for v in filled):
+            return "consent" if key in _YES_HEADERS else "consent_inverted"
+        return None
+    if not (
+        _has(key, (*_SHOWING, *_HIDING))
+        or (_has(key, _NAME_WORDS) and header.rstrip().endswith("?"))
+        or key in ("y n", "yes no", "o n", "oui non", "да нет", "так ні", "иә жоқ")
+    ):
+        return None
+    answers = sum(read_answer(v).publish in ("yes", "no", "initials") for v in filled)
+    if filled and answers * 5 < len(filled) * 3:
+        return None  # mostly not answers: names, say ("Name (please print)")
+    if not filled and not header.rstrip().endswith("?"):
+        return None  # nothing in it to tell, and not asked as a question
+    inverted = _has(key, _HIDING) or _turned_round(key)
+    return "consent_inverted" if inverted else "consent"
+
+
+def _tick_column(header: str) -> bool:
+    """A column headed "Yes" or "No" whose marks (x, ✓) are the answers."""
+    return header_key(header) in _YES_HEADERS | _NO_HEADERS
 
 
 def _label(name: str) -> str:
@@ -467,6 +612,9 @@ class Signatory:
     policy: Policy = "assumed"
     """What a blank answer means for this person (`consent:` of the letter or its file)."""
     timestamp: datetime | None = None
+    """When the answer was given, as the form wrote it (for reports and the cleaned list)."""
+    moment: Moment | None = None
+    """The same, as far as it can be told (zone, day/month order): which answer is later."""
     source: str = ""
     """Where a cleaned list says the row first came from (file:line)."""
     order: int = 0
@@ -514,6 +662,10 @@ class MergeReport:
     skipped: int = 0
     answers_changed: list[tuple[Signatory, Signatory]] = field(default_factory=list)
     """(the row whose answer lost, the row whose later answer counts) when they differ."""
+    answers_doubtful: list[tuple[Signatory, Signatory]] = field(default_factory=list)
+    """Two rows' different answers whose order cannot be told: the more cautious counts."""
+    merged_into: list[int] = field(default_factory=list)
+    """For each pair in `merged`, where the person is in `kept`."""
     files: list[SignatoryFile] = field(default_factory=list)
     publication: Publication = field(default_factory=lambda: Publication())
     """Who of those kept may be printed, and how many were held back."""
@@ -620,7 +772,17 @@ def read_signatories(
         name_position is not None and header_key(table.header[name_position]) in _SURNAME_FIRST
     )
     times = fields.index("timestamp") if "timestamp" in fields else None
-    order = column_order(table.column(times))[0] if times is not None else None
+    order = guessed = None
+    utc = False
+    if times is not None:
+        stamps = table.column(times)
+        order, guessed = column_order(stamps)[0], told_order(stamps) is None
+        utc = bool({"utc", "gmt"} & set(header_key(table.header[times]).split()))
+    questions = [
+        (position, name == "consent_inverted", _tick_column(table.header[position]))
+        for position, name in enumerate(fields)
+        if name in _CONSENT_FIELDS
+    ]
     people: list[Signatory] = []
     for index, (line, record) in enumerate(table.records):
         cells: dict[str, list[str]] = {}
@@ -637,33 +799,46 @@ def read_signatories(
         person = _person(path, line, cells, cell, warnings)
         if person is None:
             continue
-        answer = BLANK
-        if "consent" in cells:
-            answer = read_answer(cell("consent"))
-        elif "consent_inverted" in cells:
-            answer = _inverted(read_answer(cell("consent_inverted")))
-        if "organisation_consent" in cells and answer.publish in ("yes", "initials"):
-            allowed = read_organisation_answer(cell("organisation_consent")).publish == "yes"
+        answers: list[tuple[str, Answer]] = []
+        for position, inverted, ticks in questions:
+            said = record[position] if position < len(record) else ""
+            # Under a "Yes" or "No" heading, any mark is a tick.
+            meant = "yes" if ticks and said else said
+            answers.append((said, read_answer(meant, inverted=inverted)))
+        answer = most_cautious(a for _, a in answers)
+        if "organisation_consent" in fields and answer.publish in ("yes", "initials"):
+            # A blank here follows the file's rule, like a blank answer about the name.
+            about = cell("organisation_consent")
+            allowed = (
+                read_organisation_answer(about).publish == "yes" if about else policy == "assumed"
+            )
             answer = replace(answer, organisation=answer.organisation and allowed)
         if answer.publish == "unclear":
+            unclear = next(w for w, a in answers if a.publish == "unclear")
+            quoted = repr(unclear) if _quotable(unclear, person) else "(not repeated here)"
             warnings.append(
                 Problem(
                     path,
                     line,
                     "consent",
-                    f"the answer {cell('consent') or cell('consent_inverted')!r} says"
-                    " neither yes nor no: the name is held back; change the answer in the file"
-                    " if the person agreed",
+                    f"the answer {quoted} says neither yes nor no: the name is held back;"
+                    " change the answer in the file if the person agreed",
                     warning=True,
                 )
             )
+        when = cell("timestamp")
         people.append(
             replace(
                 person,
                 answer=answer,
                 policy=policy,
                 surname_first=file_surname_first,
-                timestamp=parse_datetime(cell("timestamp"), order) if times is not None else None,
+                timestamp=parse_datetime(when, order) if times is not None else None,
+                moment=(
+                    parse_moment(when, order, guessed=bool(guessed), utc=utc)
+                    if times is not None
+                    else None
+                ),
                 source=cell("source") if own else "",
                 order=first + index,
             )
@@ -671,13 +846,15 @@ def read_signatories(
     return SignatoryFile(path, people, mapping, warnings, has_consent, policy, table.header_line)
 
 
-def _inverted(answer: Answer) -> Answer:
-    """An answer to "Sign anonymously?": yes means no, no means yes."""
-    if answer.publish == "yes":
-        return Answer("no")
-    if answer.publish == "no":
-        return Answer("yes")
-    return answer
+def _quotable(answer: str, person: Signatory) -> bool:
+    """Whether a warning may repeat an answer: short, and without a word of the person's
+    name or email in it ("maybe - ask Fay Maybeask" is not repeated)."""
+    theirs = {w for w in _WORD.findall(f"{person.name} {person.email}".casefold()) if len(w) > 1}
+    return (
+        len(answer) <= 40
+        and "@" not in answer
+        and not theirs & set(_WORD.findall(answer.casefold()))
+    )
 
 
 def _person(
@@ -716,7 +893,8 @@ def _person(
         parts[column] = value
     cleaned = clean_email(email)
     if email and not cleaned:
-        warn("email", f"{email!r} is not an email address: not used to merge duplicates")
+        # Not repeated: a name typed into the email column is still a name.
+        warn("email", "not an email address: not used to merge duplicates")
     return Signatory(
         name=name,
         role=parts["role"],
@@ -759,29 +937,51 @@ def _better_name(kept: str, other: str) -> str:
     return other if other and _casing_rank(other) > _casing_rank(kept) else kept
 
 
-def _later(first: Signatory, second: Signatory) -> bool:
-    """Whether `second` answered after `first`: by their times when both have one, else by
-    the order they were read in."""
-    first_time, second_time = first.timestamp, second.timestamp
-    if first_time is not None and second_time is not None and first_time != second_time:
-        return second_time > first_time
+def _later(first: Signatory, second: Signatory) -> bool | None:
+    """Whether `second` answered after `first`: by their times when both have one (None
+    when the times cannot tell: a date that reads two ways, a zone that is not known), else
+    by the order they were read in."""
+    if first.moment is not None and second.moment is not None:
+        same_column = first.file is not None and first.file == second.file
+        return second.moment.later_than(first.moment, same_column=same_column)
     return second.order > first.order
 
 
+def _span(first: Moment | None, second: Moment | None) -> Moment | None:
+    """Both moments as one, for an answer that stands for two whose order is not known."""
+    if first is None or second is None:
+        return first or second
+    readings = tuple(dict.fromkeys((*first.readings, *second.readings)))
+    return Moment(readings, first.zoned and second.zoned)
+
+
 def _combined_answer(
-    kept: Signatory, person: Signatory, report: MergeReport
-) -> tuple[Answer, datetime | None, int]:
-    """The answer that counts after merging two rows: the latest one given (a blank is no
-    answer). Both rows' files say what a blank means; the stricter rule holds."""
+    kept: Signatory, person: Signatory, report: MergeReport, *, cautious: bool = False
+) -> Signatory:
+    """`kept` with the answer that counts after merging it with `person`: the latest one
+    given (a blank is no answer); the more cautious one when which is later cannot be told,
+    or when `cautious` (two names under one email: perhaps two people)."""
     if not person.answer.given:
-        return kept.answer, kept.timestamp, kept.order
-    if not kept.answer.given or _later(kept, person):
-        if kept.answer.given and kept.answer != person.answer:
-            report.answers_changed.append((kept, person))
-        return person.answer, person.timestamp, person.order
-    if kept.answer != person.answer:
-        report.answers_changed.append((person, kept))
-    return kept.answer, kept.timestamp, kept.order
+        return kept
+    take = replace(kept, answer=person.answer, timestamp=person.timestamp, order=person.order)
+    take = replace(take, moment=person.moment)
+    if not kept.answer.given:
+        return take
+    later = None if cautious else _later(kept, person)
+    if kept.answer == person.answer:
+        return take if later else kept
+    if later is None:
+        if not cautious:  # two names under one email are warned about on their own
+            report.answers_doubtful.append((kept, person))
+        chosen = take if most_cautious([kept.answer, person.answer]) == person.answer else kept
+        return replace(
+            chosen, moment=_span(kept.moment, person.moment), order=max(kept.order, person.order)
+        )
+    if later:
+        report.answers_changed.append((kept, person))
+        return take
+    report.answers_changed.append((person, kept))
+    return kept
 
 
 def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
@@ -789,11 +989,15 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
 
     The first appearance keeps its place; blanks are filled from later duplicates; the
     latest answer to "May we publish your name?" wins (by the time it was given where the
-    file says, else by the order the rows were read in).
+    file says, else by the order the rows were read in). When that cannot be told, or one
+    email brings two names, or one name and organisation come with two emails and two
+    answers, the more cautious answer counts: in doubt, a name is held back. Messages name
+    nobody whose answer, all merged, holds them back.
     """
     report = MergeReport()
     by_email: dict[str, int] = {}
     by_name: dict[tuple[str, str], int] = {}
+    shared: list[tuple[int, Signatory, Signatory]] = []
     for person in signatories:
         report.rows_read += 1
         person = replace(person, email=clean_email(person.email))
@@ -811,18 +1015,9 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
             continue
         key = (name_key(person.name), _key(person.organisation))
         index = by_email.get(person.email) if person.email else None
-        if index is not None and name_key(report.kept[index].name) != key[0]:
-            other = report.kept[index]
-            report.warnings.append(
-                Problem(
-                    person.file or "",
-                    person.line,
-                    "email",
-                    f"same email as {other.place} ({_who(other)}) but another name"
-                    f" ({_who(person)}): merged as one person; check them",
-                    warning=True,
-                )
-            )
+        two_names = index is not None and name_key(report.kept[index].name) != key[0]
+        if index is not None and two_names:
+            shared.append((index, report.kept[index], person))
         if index is None and key in by_name:
             candidate = by_name[key]
             existing_email = report.kept[candidate].email
@@ -835,7 +1030,7 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
             report.kept.append(person)
             continue
         kept = report.kept[index]
-        answer, timestamp, order = _combined_answer(kept, person, report)
+        answered = _combined_answer(kept, person, report, cautious=two_names)
         merged = replace(
             kept,
             name=_better_name(kept.name, person.name),
@@ -845,22 +1040,92 @@ def merge_duplicates(signatories: Iterable[Signatory]) -> MergeReport:
             email=kept.email or person.email,
             title=kept.title or person.title,
             surname=kept.surname or person.surname,
-            answer=answer,
-            timestamp=timestamp,
-            order=order,
+            answer=answered.answer,
+            timestamp=answered.timestamp,
+            moment=answered.moment,
+            order=answered.order,
             policy="required" if "required" in (kept.policy, person.policy) else "assumed",
         )
         report.kept[index] = merged
         report.merged.append((kept, person))
+        report.merged_into.append(index)
         if merged.email:
             by_email.setdefault(merged.email, index)
         by_name.setdefault((name_key(merged.name), _key(merged.organisation)), index)
+    _hold_namesakes(report)
+    # Said once every answer is settled, so that a later "no" is never named.
+    for index, other, person in shared:
+        named = all(may_be_named(p) for p in (report.kept[index], other, person))
+        report.warnings.append(
+            Problem(
+                person.file or "",
+                person.line,
+                "email",
+                f"same email as {other.place} "
+                + (
+                    f"({other.name}) but another name ({person.name})"
+                    if named
+                    else "but another name (names held back)"
+                )
+                + ": merged as one person; check them (the more cautious answer counts)",
+                warning=True,
+            )
+        )
     return report
 
 
-def _who(person: Signatory) -> str:
-    """A person's name for a message, unless they may not be named: then only that."""
-    return person.name if may_be_named(person) else "name held back"
+def _hold_namesakes(report: MergeReport) -> None:
+    """People with one name, the same organisation (or none given) and two emails, who
+    answered differently, may be one person who used two addresses: the more cautious
+    answer counts for them all (printed, the one who said yes would name the one who said
+    no)."""
+    groups: dict[str, list[int]] = {}
+    for index, person in enumerate(report.kept):
+        groups.setdefault(name_key(person.name), []).append(index)
+    caution = ("held", "initials", "full")
+    for indices in groups.values():
+        if len(indices) < 2:
+            continue
+        before = {i: report.kept[i] for i in indices}
+        for index in indices:
+            person = before[index]
+            # Same name and organisation, or one of them without an organisation.
+            alike = [
+                before[i]
+                for i in indices
+                if not person.organisation
+                or not before[i].organisation
+                or _key(before[i].organisation) == _key(person.organisation)
+            ]
+            if len({decide(p.answer, p.policy)[0] for p in alike}) < 2:
+                continue
+            cautious = min(alike, key=lambda p: caution.index(decide(p.answer, p.policy)[0]))
+            report.kept[index] = replace(person, answer=cautious.answer, policy=cautious.policy)
+            if person is alike[0]:
+                continue  # said once, at the later of them
+            others = ", ".join(p.place for p in alike if p is not person)
+            report.warnings.append(
+                Problem(
+                    person.file or "",
+                    person.line,
+                    "consent",
+                    f"same name as {others} with another email and another answer: the more"
+                    " cautious answer counts; if they are one person, give both rows the same"
+                    " email",
+                    warning=True,
+                )
+            )
+
+
+def merge_lines(report: MergeReport) -> list[str]:
+    """A line for each row merged into another ("merged form.csv:4 (Jo Bloggs) into
+    form.csv:2 (Jo Bloggs)"), naming them only where the merged person may be named."""
+    lines = []
+    for (kept, duplicate), index in zip(report.merged, report.merged_into, strict=True):
+        named = all(may_be_named(p) for p in (report.kept[index], kept, duplicate))
+        names = f" ({duplicate.name}) into {kept.place} ({kept.name})" if named else ""
+        lines.append(f"merged {duplicate.place}{names or f' into {kept.place}'}")
+    return lines
 
 
 def may_be_named(person: Signatory) -> bool:
@@ -878,6 +1143,19 @@ class Publication:
     as_initials: int = 0
     counted: int = 0
     """People who asked to be counted without their names: in the total, never printed."""
+    details_held: list[Signatory] = field(default_factory=list)
+    """People printed without a group, role or organisation that held the name of someone
+    who may not be named ("Secretary to Jane Roe", a group heading that is a name)."""
+
+    def details_text(self) -> str:
+        """What was left out of printed lines for naming someone held back, or ""."""
+        count = len(self.details_held)
+        if not count:
+            return ""
+        return (
+            f"{count} {'signatory' if count == 1 else 'signatories'} printed without a group,"
+            " role or organisation that holds the name of someone who may not be named"
+        )
 
     @property
     def held_total(self) -> int:
@@ -906,6 +1184,14 @@ def publish(people: Iterable[Signatory]) -> Publication:
     not publish my name"; nothing at all for a no, an unclear answer, or a blank where
     consent is required."""
     result = Publication()
+    people = list(people)
+    # Full names that may not print anywhere: of those held back, and of those printed as
+    # initials. Single words ("Unite") are not names enough to hunt for.
+    hidden = {
+        tuple(name_key(p.name).split())
+        for p in people
+        if decide(p.answer, p.policy)[0] != "full" and len(name_key(p.name).split()) > 1
+    }
     for person in people:
         decision, reason = decide(person.answer, person.policy)
         if decision == "held":
@@ -926,8 +1212,29 @@ def publish(people: Iterable[Signatory]) -> Publication:
             )
         elif not person.answer.organisation:
             person = replace(person, organisation="")
+        if hidden:
+            named = [_names_someone(p, hidden) for p in (person.group, person.role)]
+            named.append(_names_someone(person.organisation, hidden))
+            if any(named):
+                person = replace(
+                    person,
+                    group="" if named[0] else person.group,
+                    role="" if named[1] else person.role,
+                    organisation="" if named[2] else person.organisation,
+                )
+                result.details_held.append(person)
         result.printed.append(person)
     return result
+
+
+def _names_someone(text: str, names: set[tuple[str, ...]]) -> bool:
+    """Whether `text` holds one of `names` (word for word, accents and case aside)."""
+    words = tuple(plain(text).split())
+    return any(
+        words[start : start + len(name)] == name
+        for name in names
+        for start in range(len(words) - len(name) + 1)
+    )
 
 
 # -- order -------------------------------------------------------------------------------------
@@ -1040,7 +1347,9 @@ def merge_files(
     the campaign's site after them) merged as one list, consent applied; the files'
     warnings first."""
     people = [person for read in files for person in read.people]
-    report = merge_duplicates([*extra, *people, *after])
+    # In the order they were read: a letter's own entries where the letter lists them; the
+    # signatures collected on the campaign's site after every file.
+    report = merge_duplicates([*sorted([*extra, *people], key=lambda p: p.order), *after])
     report.files = files
     report.warnings[:0] = [w for read in files for w in read.warnings]
     report.publication = publish(report.kept)
@@ -1083,6 +1392,11 @@ def report_lines(report: MergeReport) -> list[str]:
             f"{winner.place}: consent: the later answer ({_when(winner)}) counts, not the one"
             f" at {loser.place}"
         )
+    for first, second in report.answers_doubtful:
+        lines.append(
+            f"{second.place}: consent: cannot tell whether this answer ({_when(second)}) or"
+            f" the one at {first.place} ({_when(first)}) came later: the more cautious counts"
+        )
     return lines
 
 
@@ -1103,5 +1417,7 @@ def total_text(report: MergeReport) -> str:
         parts.append(f"{publication.as_initials} as initials")
     if publication.counted:
         parts.append(f"{publication.counted} counted, names not published")
+    if publication.details_held:
+        parts.append(f"{len(publication.details_held)} without a detail that names someone")
     count = publication.total
     return f"{count} {'signatory' if count == 1 else 'signatories'} ({'; '.join(parts)})"

@@ -134,8 +134,8 @@ class Letter(Document):
     columns: Columns = {}
     """Which column of the signatories files holds which field, by header, when the guess is
     wrong: e.g. `name: "Name (as you'd like it to appear)"`. Fields: name, first_name,
-    last_name, title, role, organisation, group, email, consent, organisation_consent,
-    timestamp."""
+    last_name, title, role, organisation, group, email, consent, consent_inverted (a question
+    asked the other way round: "Sign anonymously?"), organisation_consent, timestamp."""
     groups: list[Line] = []
     """The order of the group headings (groups not listed follow in order of appearance)."""
     sort: SortOrder = "as-given"
@@ -242,29 +242,42 @@ def read_letter_signatories(
     found beside the letter."""
     assert isinstance(model, Letter)
     surname_first = surname_first_expected(model.language or "")
-    people = [
-        tidy(
-            Signatory(
-                name=entry.name,
-                role=entry.role or "",
-                organisation=entry.organisation or "",
-                group=entry.group or "",
-                email=entry.email or "",
-                title=entry.title or "",
-                file=loaded.file,
-                line=loaded.line_of(("signatories", index)),
-                answer=read_answer(entry.consent or ""),
-                # Typed into the letter by the coordinator: printed unless it says otherwise.
-                policy=model.consent or "assumed",
-                order=index,
-            )
-        )
-        for index, entry in enumerate(_entries(model))
-    ]
+    listed = isinstance(model.signatories, list)
+    positions: list[int | None] = list(range(len(model.signatories))) if listed else [None]
     files: list[SignatoryFile] = []
+    people: list[Signatory] = []
     problems = []
-    count = len(people)
-    for index, source in _sources(model):
+    # Everything numbered in the order the letter lists it, so that "the later answer" of a
+    # person typed in after a file (a withdrawal: `consent: no`) is theirs.
+    count = 0
+    by_position = dict(_sources(model))
+    for index in positions:
+        item = model.signatories[index] if index is not None else None
+        if isinstance(item, SignatoryEntry) and index is not None:
+            people.append(
+                tidy(
+                    Signatory(
+                        name=item.name,
+                        role=item.role or "",
+                        organisation=item.organisation or "",
+                        group=item.group or "",
+                        email=item.email or "",
+                        title=item.title or "",
+                        file=loaded.file,
+                        line=loaded.line_of(("signatories", index)),
+                        answer=read_answer(item.consent or ""),
+                        # Typed into the letter by the coordinator: printed unless it says
+                        # otherwise.
+                        policy=model.consent or "assumed",
+                        order=count,
+                    )
+                )
+            )
+            count += 1
+            continue
+        source = by_position.get(index)
+        if source is None:
+            continue
         in_yaml: tuple[str | int, ...] = ("signatories",)
         if index is not None:
             in_yaml = ("signatories", index)
@@ -326,6 +339,17 @@ def read_letter_signatories(
     if report.rows_read and not report.kept:
         raise place_of(loaded, ("signatories",)).problem(
             "no signatory has a name: check that the file has a Name column"
+        )
+    if report.publication.details_held:
+        first = report.publication.details_held[0]
+        report.warnings.append(
+            Problem(
+                first.file or loaded.file,
+                first.line,
+                "signatories",
+                f"{report.publication.details_text()}: check those lines",
+                warning=True,
+            )
         )
     if report.kept and not report.publication.printed:
         publication = report.publication
