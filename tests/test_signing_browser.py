@@ -5,6 +5,7 @@ the database with exactly what each person chose."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -41,7 +42,10 @@ def served(
         set_password(folder, "Aigerim", PASSWORD, database=database)
         address, _ = stack.enter_context(running(folder, root / "cache", database=database))
         playwright = stack.enter_context(sync_api.sync_playwright())
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # CI's second run hides libharfbuzz-subset from unionkit with LD_LIBRARY_PATH; Chromium
+        # starts without that path.
+        env = {key: value for key, value in os.environ.items() if key != "LD_LIBRARY_PATH"}
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, env=env)
         stack.callback(chromium.close)
         yield chromium, address, folder
 
