@@ -51,8 +51,6 @@ def free_port() -> int:
 @contextmanager
 def running(folder: Path, cache: Path, **settings: Any) -> Iterator[tuple[str, Any]]:
     """Serve `folder` on a free port of 127.0.0.1; yields its address and its config."""
-    import uvicorn
-
     from toolkit.web.app import create_app
     from toolkit.web.server import prepare
 
@@ -63,11 +61,18 @@ def running(folder: Path, cache: Path, **settings: Any) -> Iterator[tuple[str, A
         database=settings.pop("database", None),
     )
     config = replace(config, **settings)
+    with serving(create_app(config)) as address:
+        yield address, config
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve an app on a free port of 127.0.0.1; yields its address."""
+    import uvicorn
+
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(config), host="127.0.0.1", port=port, access_log=False, log_level="warning"
-        )
+        uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -77,7 +82,7 @@ def running(folder: Path, cache: Path, **settings: Any) -> Iterator[tuple[str, A
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", config
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -109,7 +109,7 @@ first). `publish` is the person's choice (name, initials, count); `status` the o
 (new, approved, hidden); `answered_at` when the person last answered. No address, browser or
 other trace of the visitor is kept."""
 
-organisers = Table(
+organiser_accounts = Table(
     "organisers",
     metadata,
     Column("id", Integer, primary_key=True),

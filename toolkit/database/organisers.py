@@ -14,7 +14,7 @@ from functools import cache
 
 from sqlalchemy import delete, select, update
 
-from toolkit.database import Database, audit, organiser_sessions, organisers
+from toolkit.database import Database, audit, organiser_accounts, organiser_sessions
 from toolkit.database.signatures import record, utcnow
 from toolkit.errors import UnionkitError
 
@@ -141,14 +141,16 @@ class Organisers:
         now = utcnow()
         with self.database.transaction() as connection:
             done = connection.execute(
-                update(organisers)
-                .where(organisers.c.name == name)
+                update(organiser_accounts)
+                .where(organiser_accounts.c.name == name)
                 .values(password_hash=hashed, failures=0, locked_until=None, changed_at=now)
             )
             created = not done.rowcount
             if created:
                 connection.execute(
-                    organisers.insert().values(name=name, password_hash=hashed, changed_at=now)
+                    organiser_accounts.insert().values(
+                        name=name, password_hash=hashed, changed_at=now
+                    )
                 )
             connection.execute(
                 delete(organiser_sessions).where(organiser_sessions.c.organiser == name)
@@ -159,7 +161,9 @@ class Organisers:
     def names(self) -> list[str]:
         with self.database.engine.connect() as connection:
             return list(
-                connection.execute(select(organisers.c.name).order_by(organisers.c.name)).scalars()
+                connection.execute(
+                    select(organiser_accounts.c.name).order_by(organiser_accounts.c.name)
+                ).scalars()
             )
 
     def login(self, name: str, password: str, *, now: datetime.datetime | None = None) -> Login:
@@ -169,7 +173,9 @@ class Organisers:
         name = name.strip()[:MAX_NAME]
         password = password[:MAX_PASSWORD]
         with self.database.engine.connect() as connection:
-            row = connection.execute(select(organisers).where(organisers.c.name == name)).first()
+            row = connection.execute(
+                select(organiser_accounts).where(organiser_accounts.c.name == name)
+            ).first()
         if row is None:
             verify_password(password, _dummy())
             return Login()
@@ -184,15 +190,17 @@ class Organisers:
                     values = {"failures": 0, "locked_until": now + LOCK}
                     record(connection, name, "locked out", detail=f"{failures} wrong passwords")
                 connection.execute(
-                    update(organisers).where(organisers.c.id == row.id).values(**values)
+                    update(organiser_accounts)
+                    .where(organiser_accounts.c.id == row.id)
+                    .values(**values)
                 )
             until = values.get("locked_until")
             return Login(locked_until=until if isinstance(until, datetime.datetime) else None)
         token = secrets.token_urlsafe(32)
         with self.database.transaction() as connection:
             connection.execute(
-                update(organisers)
-                .where(organisers.c.id == row.id)
+                update(organiser_accounts)
+                .where(organiser_accounts.c.id == row.id)
                 .values(failures=0, locked_until=None)
             )
             connection.execute(

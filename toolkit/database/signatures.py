@@ -385,7 +385,7 @@ class Signatures:
                 connection.execute(
                     update(signatures).where(signatures.c.id == row.id).values(status=status)
                 )
-                action = "approve" if status == "approved" else status
+                action = {"approved": "approve", "hidden": "hide", "new": "restore"}[status]
                 record(
                     connection,
                     organiser,
