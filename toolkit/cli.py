@@ -836,7 +836,7 @@ def serve(
 
     from toolkit.database.collected import DATABASE_VARIABLE
     from toolkit.errors import UnionkitError
-    from toolkit.web.server import prepare, run, set_password
+    from toolkit.web.server import LOAD_TEST_VARIABLE, for_load_test, prepare, run, set_password
 
     def say(text: str) -> None:
         click.echo(text, err=True)
@@ -874,6 +874,12 @@ def serve(
         _fail(exc)
     for problem in catalogue.problems:
         say(problem.format())
+    if os.environ.get(LOAD_TEST_VARIABLE):
+        try:
+            config = for_load_test(config, host)
+        except UnionkitError as exc:
+            _fail(exc)
+        say(f"{LOAD_TEST_VARIABLE} is set: no limit on signatures a minute (a load test)")
     shown = "[" + host + "]" if ":" in host else host
     say(
         f"{folder}: {_count(len(catalogue.entries), 'document', 'documents')} at"

@@ -15,6 +15,10 @@ from toolkit.site.catalogue import CATALOGUE_FILE, Catalogue, cache_folder
 from toolkit.web.app import CONFIG_VARIABLE, ServeConfig
 
 SECRET_VARIABLE = "UNIONKIT_SECRET"
+# `UNIONKIT_LOAD_TEST=1 unionkit serve ...` lifts the limits on signatures a second (per
+# address and per letter) so that a load test from one machine measures the server, not the
+# limits; honoured only on a loopback address, so it can never open a public site to floods.
+LOAD_TEST_VARIABLE = "UNIONKIT_LOAD_TEST"
 
 
 def prepare(
@@ -126,6 +130,34 @@ def _say_uncollected(signing: dict[str, Any], say: Callable[[str], None]) -> Non
                 f"{letter.source}: warning: the letter collects signatures, but its"
                 " `signatories:` does not name `collected`: they are not printed"
             )
+
+
+def for_load_test(config: ServeConfig, host: str) -> ServeConfig:
+    """The config with the signing rate limits lifted, for a load test on this machine only
+    (`UNIONKIT_LOAD_TEST=1`); refused on any address but a loopback one."""
+    import ipaddress
+    from dataclasses import replace
+
+    from toolkit.errors import UnionkitError
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise UnionkitError(
+            f"{LOAD_TEST_VARIABLE} is set: a load test lifts the limits on signatures, so the"
+            f" server listens on 127.0.0.1 only, not {host}; unset {LOAD_TEST_VARIABLE}",
+            field="--host",
+        )
+    unlimited = 10**9
+    return replace(
+        config,
+        signs_per_hour=float(unlimited),
+        sign_burst=unlimited,
+        letter_signs_per_minute=float(unlimited),
+        letter_sign_burst=unlimited,
+    )
 
 
 def set_password(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -158,27 +159,61 @@ def listing(letter: SigningLetter, database: str | None, waiting: int) -> Listin
 
 
 # -- the state the app keeps ----------------------------------------------------------------
+# A listing is made again when it is older than LISTING_SECONDS, or when someone signed
+# since: at once while that is cheap (a lone signer sees their own signature), else no more
+# often than REMAKE_SHARE times the time it took, so that a letter of thousands of names
+# under a flood of signatures spends a bounded share of the server on its listing.
+CHEAP_SECONDS = 0.25
+REMAKE_SHARE = 4.0
+
+
+@dataclass
+class Made:
+    """A listing, when it was made and how long that took."""
+
+    listing: Listing
+    at: float
+    took: float
+    signed: int
+    """How many signatures this process had taken on the letter when it began."""
+
+    def fresh(self, now: float, signed: int) -> bool:
+        if now >= self.at + LISTING_SECONDS:
+            return False
+        if self.signed == signed:
+            return True
+        return self.took >= CHEAP_SECONDS and now < self.at + REMAKE_SHARE * self.took
+
+
 @dataclass
 class Listings:
-    """Each letter's listing, made again at most every `LISTING_SECONDS` (a page with
-    thousands of names is not read from the database for every visitor)."""
+    """Each letter's listing, made again only when it may have changed (a page with
+    thousands of names is not read from the database for every visitor), by one request at
+    a time (the others wait for it)."""
 
-    made: dict[str, tuple[float, Listing]] = field(default_factory=dict)
+    made: dict[str, Made] = field(default_factory=dict)
     """By the letter's id on the site (its translations list their own sources)."""
+    locks: dict[str, anyio.Lock] = field(default_factory=dict)
+    signed: Counter[str] = field(default_factory=Counter)
+    """Signatures this process took, by letter (its file name)."""
 
-    def forget(self, key: str) -> None:
-        """Make the listings of a letter (and its translations) again when next shown."""
+    def forget(self, key: str, *, signed: bool = False) -> None:
+        """The listings of a letter (and its translations) may have changed: an organiser's
+        change shows at once; a new signature as `Made.fresh` says."""
+        if signed:
+            self.signed[key] += 1
+            return
         for entry_id in list(self.made):
             if Path(entry_id).name == key:
                 self.made.pop(entry_id, None)
 
 
 async def current_listing(state: AppState, letter: SigningLetter) -> Listing:
-    now = time.monotonic()
     listings: Listings = state.listings
-    cached = listings.made.get(letter.entry.id)
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    key = letter.entry.id
+    cached = listings.made.get(key)
+    if cached is not None and cached.fresh(time.monotonic(), listings.signed[letter.key]):
+        return cached.listing
 
     def make() -> Listing:
         waiting = 0
@@ -186,9 +221,15 @@ async def current_listing(state: AppState, letter: SigningLetter) -> Listing:
             waiting = state.signatures.counts().get(letter.key, {}).get("new", 0)
         return listing(letter, state.config.database, waiting)
 
-    made: Listing = await anyio.to_thread.run_sync(make)
-    listings.made[letter.entry.id] = (now + LISTING_SECONDS, made)
-    return made
+    async with listings.locks.setdefault(key, anyio.Lock()):
+        cached = listings.made.get(key)  # made while this request waited
+        signed = listings.signed[letter.key]
+        if cached is not None and cached.fresh(time.monotonic(), signed):
+            return cached.listing
+        started = time.monotonic()
+        made: Listing = await anyio.to_thread.run_sync(make)
+        listings.made[key] = Made(made, started, time.monotonic() - started, signed)
+        return made
 
 
 async def counts_for_index(state: AppState) -> dict[str, str]:
@@ -274,7 +315,7 @@ async def sign_page(request: Request, state: AppState) -> Response:
                 if not state.signs.allow(address) or not state.letter_signs.allow(letter.key):
                     raise HTTPException(429)
                 await anyio.to_thread.run_sync(_keep, state, letter, values)
-                state.listings.forget(letter.key)
+                state.listings.forget(letter.key, signed=True)
                 state.pages.clear()
                 return _signed(letter)
     current = await current_listing(state, letter)
