@@ -39,11 +39,14 @@ TARGETS = {
     "web_copy_vs_cli": ("web PDF+DOCX of a branch's motion ÷ the CLI's", "<=", 1.2),
     "web_index_per_second": ("campaign page requests a second, 2 workers", ">=", 500.0),
     # Signing an open letter: 5,000 signatures from 50 clients, 2 server processes, against
-    # 127.0.0.1 only; PostgreSQL's only where UNIONKIT_TEST_DATABASE_URL names a server.
-    "sign_sqlite_per_second": ("signatures a second, 50 clients, SQLite", ">=", 100.0),
-    "sign_sqlite_p99_ms": ("p99 ms to keep a signature, 50 clients, SQLite", "<=", 1500.0),
-    "sign_postgresql_per_second": ("signatures a second, 50 clients, PostgreSQL", ">=", 100.0),
-    "sign_postgresql_p99_ms": ("p99 ms to keep a signature, 50 clients, PostgreSQL", "<=", 1500.0),
+    # 127.0.0.1 only; PostgreSQL's only where UNIONKIT_TEST_DATABASE_URL names a server. Not
+    # ratios: a letter shared widely brings a few signatures a second at its peak, so 20 a
+    # second (each with its thank-you page of thousands of names) leaves room, and a signer
+    # should not wait a second for the page to answer.
+    "sign_sqlite_per_second": ("signatures a second, 50 clients, SQLite", ">=", 20.0),
+    "sign_sqlite_p99_ms": ("p99 ms to keep a signature, 50 clients, SQLite", "<=", 1000.0),
+    "sign_postgresql_per_second": ("signatures a second, 50 clients, PostgreSQL", ">=", 20.0),
+    "sign_postgresql_p99_ms": ("p99 ms to keep a signature, 50 clients, PostgreSQL", "<=", 1000.0),
 }
 
 

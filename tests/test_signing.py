@@ -394,6 +394,23 @@ def test_signatures_are_limited_per_address_and_per_letter(served: Served) -> No
     assert len(rows_of(served, "open-letter")) == before + 5
 
 
+def test_a_load_test_lifts_the_limits_on_this_machine_only(served: Served) -> None:
+    from toolkit.errors import UnionkitError
+    from toolkit.web.app import ServeConfig
+    from toolkit.web.server import for_load_test
+
+    if served.backend != "sqlite":
+        pytest.skip("the limits are kept in the server, not the database: SQLite shows them")
+    lifted = for_load_test(served.config, "127.0.0.1")
+    assert lifted.sign_burst >= 10**9 and lifted.letter_sign_burst >= 10**9
+    assert for_load_test(served.config, "::1").signs_per_hour >= 10**9
+    for public in ("0.0.0.0", "203.0.113.5", "campaign.example.org"):
+        with pytest.raises(UnionkitError, match="UNIONKIT_LOAD_TEST"):
+            for_load_test(served.config, public)
+    defaults = ServeConfig(folder="", site_dir="", catalogue="", secret="")
+    assert (defaults.sign_burst, defaults.signs_per_hour) == (20, 60.0)
+
+
 # -- organisers -----------------------------------------------------------------------------------
 def test_the_organisers_password_is_kept_as_a_hash_and_the_session_cookie_is_guarded(
     served: Served,
