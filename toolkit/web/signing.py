@@ -89,8 +89,8 @@ def signing_letters(catalogue: Catalogue) -> dict[str, SigningLetter]:
 
     found: dict[str, SigningLetter] = {}
     for entry in catalogue.entries:
-        if entry.kind != "letter":
-            continue
+        # The model says whether a document is a collecting letter (its kind's name never
+        # does: the registry alone lists kinds).
         try:
             document = api.load(Path(entry.source))
         except api.UnionkitError:
@@ -160,10 +160,11 @@ def listing(letter: SigningLetter, database: str | None, waiting: int) -> Listin
 
 # -- the state the app keeps ----------------------------------------------------------------
 # A listing is made again when it is older than LISTING_SECONDS, or when someone signed
-# since: at once while that is cheap (a lone signer sees their own signature), else no more
+# since: at once while the letter is small (a signer sees their own signature), else no more
 # often than REMAKE_SHARE times the time it took, so that a letter of thousands of names
-# under a flood of signatures spends a bounded share of the server on its listing.
-CHEAP_SECONDS = 0.25
+# under a flood of signatures spends a bounded share of the server on its listing. (By the
+# count, not the time taken: a busy machine must not make a small letter lag.)
+LARGE_LETTER = 500
 REMAKE_SHARE = 4.0
 
 
@@ -182,7 +183,8 @@ class Made:
             return False
         if self.signed == signed:
             return True
-        return self.took >= CHEAP_SECONDS and now < self.at + REMAKE_SHARE * self.took
+        large = self.listing.total >= LARGE_LETTER
+        return large and now < self.at + REMAKE_SHARE * self.took
 
 
 @dataclass
