@@ -471,6 +471,7 @@ def test_moderation_hides_names_until_approved_and_every_change_is_audited(serve
         token = form_token(web.get("/organise/").text)
         listed = web.get("/organise/letter/open-letter")
         assert name in listed.text and "GMB" in listed.text
+        assert "<h1>Justice for the oil workers of Zhanaozen</h1>" in listed.text  # not in Kazakh
         both = [str(ids[name]), str(ids[other])]
         approve = web.post(
             "/organise/letter/open-letter", data={"csrf": token, "action": "approve", "id": both}

@@ -769,7 +769,8 @@ def site(folder: Path, out_dir: Path, cache: Path | None, quiet: bool, verbose: 
     "--database",
     metavar="URL",
     default=None,
-    help="Where the campaign keeps what branches report: postgresql://USER@HOST/NAME."
+    help="Where the campaign keeps what branches report and the signatures its letters"
+    " collect: postgresql://USER@HOST/NAME."
     " Default: unionkit.sqlite3 in FOLDER (made only when the campaign keeps something).",
 )
 @click.option(

@@ -272,12 +272,20 @@ def _row(stored: Stored, words: dict[str, str], base: str) -> dict[str, Any]:
     }
 
 
+def _in_default_language(state: AppState, key: str) -> Any:
+    """A collecting letter by its file name, in the language the organisers' pages are in
+    when it has that translation (as the list of letters shows it)."""
+    default = state.catalogue.default_language
+    found = [one for one in state.signing.values() if one.key == key]
+    if not found:
+        raise HTTPException(404)
+    return min(found, key=lambda one: one.language != default)
+
+
 async def letter_page(request: Request, state: AppState) -> Response:
     organiser = await _required(request, state)
     key = request.path_params["letter"]
-    letter = next((one for one in state.signing.values() if one.key == key), None)
-    if letter is None:
-        raise HTTPException(404)
+    letter = _in_default_language(state, key)
     words = _words(state)
     shown = request.query_params.get("status") or ("new" if letter.moderated else "all")
     shown = shown if shown in FILTERS else "all"
