@@ -58,9 +58,9 @@ def test_migrations_make_the_declared_schema_once(database: Database) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    assert database.migrate() == ["empty → 0001"]
+    assert database.migrate() == ["empty → 0002"]
     assert database.migrate() == []  # up to date: nothing to do
-    assert database.revision() == "0001"
+    assert database.revision() == "0002"
     with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []

@@ -51,18 +51,28 @@ def free_port() -> int:
 @contextmanager
 def running(folder: Path, cache: Path, **settings: Any) -> Iterator[tuple[str, Any]]:
     """Serve `folder` on a free port of 127.0.0.1; yields its address and its config."""
-    import uvicorn
-
     from toolkit.web.app import create_app
     from toolkit.web.server import prepare
 
-    config, _ = prepare(folder, cache=cache, render_workers=settings.pop("render_workers", 1))
+    config, _ = prepare(
+        folder,
+        cache=cache,
+        render_workers=settings.pop("render_workers", 1),
+        database=settings.pop("database", None),
+    )
     config = replace(config, **settings)
+    with serving(create_app(config)) as address:
+        yield address, config
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve an app on a free port of 127.0.0.1; yields its address."""
+    import uvicorn
+
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(config), host="127.0.0.1", port=port, access_log=False, log_level="warning"
-        )
+        uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -72,7 +82,45 @@ def running(folder: Path, cache: Path, **settings: Any) -> Iterator[tuple[str, A
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", config
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+KAZAKH_LETTER = """\
+template: letter
+language: kk
+campaign: ../campaign.yaml
+date: 2013-12-16
+subject: Жаңаөзен мұнайшыларына әділдік
+salutation: Құрметті Сыртқы істер министрі,
+body: |
+  2011 жылғы 16 желтоқсанда Жаңаөзен қаласында полиция жеті ай бойы ереуілде тұрған
+  мұнайшыларға оқ атты. Кемінде 16 адам қаза тапты, 60 адам жараланды.
+
+  Біз, төменде қол қойғандар, түрмедегі жұмысшыларды босатуға және болған оқиғаны
+  тәуелсіз тергеуге шақырамыз.
+closing: Құрметпен,
+signatories: [{collected}]
+collect: true
+moderation: required
+"""
+
+
+def signing_campaign(folder: Path, collected: str = "collected") -> Path:
+    """The Zhanaozen open letter collecting signatures (approval required), as the example
+    has it, with a Kazakh translation that shares its signatures; `collected` is what the
+    letters name for them (a database's address instead of the campaign's SQLite file)."""
+    target = folder / "zhanaozen"
+    (target / "kk").mkdir(parents=True, exist_ok=True)
+    for name in ("campaign.yaml", "logo.png", "signatories.csv", "open-letter.yaml"):
+        shutil.copy(EXAMPLES / "zhanaozen" / name, target / name)
+    letter = target / "open-letter.yaml"
+    text = letter.read_text(encoding="utf-8")
+    assert "  - collected\n" in text and "moderation: required" in text
+    letter.write_text(text.replace("  - collected\n", f"  - {collected!r}\n"), encoding="utf-8")
+    (target / "kk" / "open-letter.yaml").write_text(
+        KAZAKH_LETTER.format(collected=repr(collected)), encoding="utf-8"
+    )
+    return target

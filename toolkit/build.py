@@ -394,6 +394,10 @@ def build_one(
             "row": sorted(job.row.values.items()) if job.row else [],
             "variants": settings.variants,
         }
+        if document.kind.linked_fingerprint is not None:
+            linked = document.kind.linked_fingerprint(document.linked)
+            if linked:  # only then, so that other documents keep their fingerprints
+                fingerprint["linked"] = linked
         outcome.digest = input_digest(document, outcome.dependencies, fingerprint)
         outputs = [
             job.stem.with_name(f"{job.stem.name}{suffix}.{fmt}")

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from toolkit.api import Outcome, Plan
     from toolkit.consent import Policy
     from toolkit.dates import Order
+    from toolkit.signatories import Signatory
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -561,7 +562,7 @@ def doctor(quiet: bool) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--out",
@@ -569,6 +570,21 @@ def doctor(quiet: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the printable list to this CSV (UTF-8, safe to open in a spreadsheet): only"
     " people who may be published, as they will print. Never one of the files read.",
+)
+@click.option(
+    "--from-db",
+    "database",
+    metavar="DATABASE",
+    default=None,
+    help="Also read the signatures collected on the campaign's site: the campaign folder"
+    " (its unionkit.sqlite3), or postgresql://USER@HOST/NAME.",
+)
+@click.option(
+    "--letter",
+    metavar="NAME",
+    default=None,
+    help="With --from-db: the letter's file name without .yaml (needed when several letters"
+    " collect signatures).",
 )
 @column_option
 @click.option(
@@ -587,6 +603,8 @@ def doctor(quiet: bool) -> None:
 def signatories(
     files: tuple[Path, ...],
     out_file: Path | None,
+    database: str | None,
+    letter: str | None,
     columns: tuple[tuple[str, str], ...],
     consent: str | None,
     surname_first: bool,
@@ -594,9 +612,11 @@ def signatories(
     """Read signatory files (CSV, TSV or YAML), merge duplicates, apply consent and report.
 
     Several files are read in order, as one list: a web form export plus typed-up
-    sign-on sheets, say. Emails match case-insensitively; without an email, the
-    same name and organisation mean the same person. Says which column became which
-    field, and how many were held back (never who).
+    sign-on sheets, say, and with --from-db the signatures collected on the campaign's
+    site that may be published (approved, where the letter needs approval). Emails
+    match case-insensitively; without an email, the same name and organisation mean
+    the same person. Says which column became which field, and how many were held
+    back (never who).
     """
     from toolkit.output import write_atomically
     from toolkit.signatories import (
@@ -619,10 +639,27 @@ def signatories(
     policy: Policy | None = None
     if consent is not None:
         policy = "required" if consent == "required" else "assumed"
+    if not files and database is None:
+        raise click.UsageError("give signatory files, or --from-db DATABASE, or both")
+    if letter is not None and database is None:
+        raise click.BadParameter("only with --from-db", param_hint="--letter")
     read, problems = read_many(files, dict(columns), consent=policy, surname_first=surname_first)
+    collected: list[Signatory] = []
+    said: list[str] = []
+    if database is not None:
+        from toolkit.database.collected import from_database
+        from toolkit.errors import UnionkitError
+
+        try:
+            collected, said = from_database(
+                database, letter, first=sum(len(r.people) for r in read)
+            )
+        except UnionkitError as exc:
+            _fail(exc)
     for problem in problems:
         click.echo(problem.format(), err=True)
-    report = merge_files(read)
+    report = merge_files(read, (), collected)
+    report.sources = said
     for warning in report.warnings:
         click.echo(warning.format(), err=True)
     for line in report_lines(report):
@@ -732,7 +769,8 @@ def site(folder: Path, out_dir: Path, cache: Path | None, quiet: bool, verbose: 
     "--database",
     metavar="URL",
     default=None,
-    help="Where the campaign keeps what branches report: postgresql://USER@HOST/NAME."
+    help="Where the campaign keeps what branches report and the signatures its letters"
+    " collect: postgresql://USER@HOST/NAME."
     " Default: unionkit.sqlite3 in FOLDER (made only when the campaign keeps something).",
 )
 @click.option(
@@ -755,6 +793,24 @@ def site(folder: Path, out_dir: Path, cache: Path | None, quiet: bool, verbose: 
     default=None,
     help="Where to keep the built site (default: your cache folder).",
 )
+@click.option(
+    "--set-password",
+    "organiser",
+    metavar="[NAME]",
+    is_flag=False,
+    flag_value="organiser",
+    default=None,
+    help="Set the password of an organiser who moderates signatures (asked for twice, never"
+    " shown), then stop. NAME defaults to 'organiser'.",
+)
+@click.option(
+    "--purge-after",
+    type=click.IntRange(0, 36_500),
+    default=None,
+    metavar="DAYS",
+    help="Delete the emails of signatures (and what they do not publish) once a letter's"
+    " hand-in date is DAYS days past: at start, then every hour.",
+)
 def serve(
     folder: Path,
     host: str,
@@ -766,20 +822,44 @@ def serve(
     address: str,
     forwarded_allow_ips: str | None,
     cache: Path | None,
+    organiser: str | None,
+    purge_after: int | None,
 ) -> None:
     """Run the campaign's web app: the pages of `unionkit site`, plus a "Make it yours" form
-    for every motion, which makes a branch's own PDF and DOCX (nothing it types is kept),
-    and, when the campaign turns it on, a "tell us you passed it" form.
+    for every motion, which makes a branch's own PDF and DOCX (nothing it types is kept);
+    when the campaign turns them on, a "tell us you passed it" form, and a sign-on page for
+    every open letter with `collect: true`, moderated by organisers at /organise/.
 
     Listens on 127.0.0.1:8000 by default; put it behind a reverse proxy (see the README,
     "Put the campaign online") to open it to the internet.
     """
+    import os
+
+    from toolkit.database.collected import DATABASE_VARIABLE
     from toolkit.errors import UnionkitError
-    from toolkit.web.server import prepare, run
+    from toolkit.web.server import LOAD_TEST_VARIABLE, for_load_test, prepare, run, set_password
 
     def say(text: str) -> None:
         click.echo(text, err=True)
 
+    if organiser is not None:
+        password = click.prompt(
+            f"Password for {organiser}", hide_input=True, confirmation_prompt=True, err=True
+        )
+        try:
+            created, where = set_password(folder, organiser, password, database=database)
+        except UnionkitError as exc:
+            _fail(exc)
+        say(f"{where}: {'organiser' if created else 'password of'} {organiser!r} set")
+        return
+    if database:
+        # The builds this server makes read its database where a letter says `collected`.
+        from toolkit.database import engine_url
+
+        try:
+            os.environ.setdefault(DATABASE_VARIABLE, engine_url(database))
+        except UnionkitError as exc:
+            _fail(exc)
     try:
         config, catalogue = prepare(
             folder,
@@ -788,12 +868,19 @@ def serve(
             address=address,
             render_workers=render_workers,
             render_seconds=render_seconds,
+            purge_after=purge_after,
             say=say,
         )
     except UnionkitError as exc:
         _fail(exc)
     for problem in catalogue.problems:
         say(problem.format())
+    if os.environ.get(LOAD_TEST_VARIABLE):
+        try:
+            config = for_load_test(config, host)
+        except UnionkitError as exc:
+            _fail(exc)
+        say(f"{LOAD_TEST_VARIABLE} is set: no limit on signatures a minute (a load test)")
     shown = "[" + host + "]" if ":" in host else host
     say(
         f"{folder}: {_count(len(catalogue.entries), 'document', 'documents')} at"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-Publish = Literal["yes", "initials", "no", "unclear", "blank"]
+Publish = Literal["yes", "initials", "count", "no", "unclear", "blank"]
 Policy = Literal["required", "assumed"]
 POLICIES: tuple[Policy, ...] = ("required", "assumed")
 
@@ -92,6 +92,9 @@ _BUT = frozenset("but however except mais sauf но однако кроме ал
 _IF = frozenset("if unless provided si если якщо егер".split())
 _AND = frozenset("and et и і та және".split())
 _INITIALS_STEMS = ("initial", "инициал", "ініціал")
+# "Count me but do not publish my name": counted in the total, never printed.
+_COUNT_WORDS = frozenset("count counted counting compter comptez comptez-moi".split())
+_COUNT_STEMS = ("посчита", "считайте", "учтите", "врахуй", "порахуй", "санаңыз", "санаңдар")
 _PLAIN_YES = frozenset("yes y oui да так иә ия true 1 ✓ ✔ ☑ ✅".split())
 _PLAIN_NO = frozenset("no n non нет ні жоқ false 0 ✗ ✘ ☐ ❌".split())
 # The person speaking of themself: "not me", "include me", "pas moi", "не меня".
@@ -252,6 +255,10 @@ def read_answer(text: str, *, inverted: bool = False) -> Answer:
     tokens = _tokens(text)
     if not tokens:
         return Answer("unclear")  # a mark that is not a word: "-", "?", "…"
+    if any(t in _COUNT_WORDS for t in tokens) or _has_stem(tokens, _COUNT_STEMS):
+        # "Don't count me" is a no; "count me, but do not publish my name" is not.
+        opens_with_no = tokens[0] in _NO or " ".join(tokens[:2]) == "do not"
+        return Answer("no") if opens_with_no else Answer("count")
     if _unsure(tokens) or any(t in _IF for t in tokens):
         return Answer("unclear")
     clauses = _clauses(text)
@@ -282,7 +289,8 @@ def read_answer(text: str, *, inverted: bool = False) -> Answer:
 
 def _caution(answer: Answer) -> int:
     """How much of a person an answer lets print, least first."""
-    ranks = {"no": 0, "unclear": 1, "blank": 1, "initials": 2, "yes": 4}
+    # "Count me but do not publish my name" prints nothing, like an unclear answer.
+    ranks = {"no": 0, "unclear": 1, "blank": 1, "count": 1, "initials": 2, "yes": 4}
     prints_organisation = answer.organisation and answer.publish in ("initials", "yes")
     return ranks[answer.publish] + (1 if prints_organisation else 0)
 
@@ -301,16 +309,19 @@ def read_organisation_answer(text: str) -> Answer:
     return Answer("yes") if answer.publish == "yes" else Answer("no")
 
 
-Decision = Literal["full", "initials", "held"]
+Decision = Literal["full", "initials", "count", "held"]
 
 
 def decide(answer: Answer, policy: Policy) -> tuple[Decision, str]:
     """What may be printed, and why when nothing may: "said no", "unclear answer", or
-    "no answer" (a blank under the `required` policy)."""
+    "no answer" (a blank under the `required` policy). "count": counted in the total,
+    never printed."""
     if answer.publish == "yes":
         return "full", ""
     if answer.publish == "initials":
         return "initials", ""
+    if answer.publish == "count":
+        return "count", ""
     if answer.publish == "no":
         return "held", "said no"
     if answer.publish == "unclear":
@@ -337,4 +348,10 @@ def normal_answer(answer: Answer) -> str:
         return "initials and organisation" if answer.organisation else "initials only"
     if answer.publish == "yes" and not answer.organisation:
         return "yes, but not my organisation"
-    return {"yes": "yes", "no": "no", "unclear": "unclear", "blank": ""}[answer.publish]
+    return {
+        "yes": "yes",
+        "count": "count me, do not publish my name",
+        "no": "no",
+        "unclear": "unclear",
+        "blank": "",
+    }[answer.publish]

@@ -669,6 +669,12 @@ class MergeReport:
     files: list[SignatoryFile] = field(default_factory=list)
     publication: Publication = field(default_factory=lambda: Publication())
     """Who of those kept may be printed, and how many were held back."""
+    sources: list[str] = field(default_factory=list)
+    """What was read besides files (the signatures collected on the campaign's site), one
+    line each, for `check` and `signatories` to print."""
+    fingerprint: str = ""
+    """A digest of what was read that no file holds (signatures in a database), so that a
+    build notices when it changes."""
 
 
 def name_key(name: str) -> str:
@@ -685,6 +691,17 @@ def name_key(name: str) -> str:
 
 def _key(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+def person_key(person: Signatory) -> str:
+    """Who a person without an email is, as `merge_duplicates` compares them: their name
+    (titles, full stops and accents aside) and their organisation."""
+    return f"{name_key(person.name)}|{_key(person.organisation)}"
+
+
+def has_email(text: str) -> bool:
+    """Whether an email address is written somewhere in `text` (never to be printed)."""
+    return bool(_EMAIL.search(text))
 
 
 def clean_email(value: str) -> str:
@@ -1124,6 +1141,8 @@ class Publication:
     printed: list[Signatory] = field(default_factory=list)
     held: Counter[str] = field(default_factory=Counter)
     as_initials: int = 0
+    counted: int = 0
+    """People who asked to be counted without their names: in the total, never printed."""
     details_held: list[Signatory] = field(default_factory=list)
     """People printed without a group, role or organisation that held the name of someone
     who may not be named ("Secretary to Jane Roe", a group heading that is a name)."""
@@ -1142,6 +1161,11 @@ class Publication:
     def held_total(self) -> int:
         return sum(self.held.values())
 
+    @property
+    def total(self) -> int:
+        """Everyone the letter counts: those printed and those counted without a name."""
+        return len(self.printed) + self.counted
+
     def held_text(self) -> str:
         """How many were held back and why ("4 held back: 3 said no, 1 no answer"), or ""."""
         if not self.held:
@@ -1156,8 +1180,9 @@ class Publication:
 def publish(people: Iterable[Signatory]) -> Publication:
     """Apply each person's answer: full names for a yes (or a blank where consent is
     assumed); initials (with the organisation only if they allowed it, and no role, which
-    would name them) for "initials only"; nothing at all for a no, an unclear answer, or a
-    blank where consent is required."""
+    would name them) for "initials only"; a count and nothing printed for "count me but do
+    not publish my name"; nothing at all for a no, an unclear answer, or a blank where
+    consent is required."""
     result = Publication()
     people = list(people)
     # Full names that may not print anywhere: of those held back, and of those printed as
@@ -1167,10 +1192,14 @@ def publish(people: Iterable[Signatory]) -> Publication:
         for p in people
         if decide(p.answer, p.policy)[0] != "full" and len(name_key(p.name).split()) > 1
     }
+    lengths = sorted({len(name) for name in hidden})
     for person in people:
         decision, reason = decide(person.answer, person.policy)
         if decision == "held":
             result.held[reason] += 1
+            continue
+        if decision == "count":
+            result.counted += 1
             continue
         if decision == "initials":
             result.as_initials += 1
@@ -1185,8 +1214,10 @@ def publish(people: Iterable[Signatory]) -> Publication:
         elif not person.answer.organisation:
             person = replace(person, organisation="")
         if hidden:
-            named = [_names_someone(p, hidden) for p in (person.group, person.role)]
-            named.append(_names_someone(person.organisation, hidden))
+            named = [
+                _names_someone(text, hidden, lengths)
+                for text in (person.group, person.role, person.organisation)
+            ]
             if any(named):
                 person = replace(
                     person,
@@ -1199,13 +1230,15 @@ def publish(people: Iterable[Signatory]) -> Publication:
     return result
 
 
-def _names_someone(text: str, names: set[tuple[str, ...]]) -> bool:
-    """Whether `text` holds one of `names` (word for word, accents and case aside)."""
+def _names_someone(text: str, names: set[tuple[str, ...]], lengths: Iterable[int]) -> bool:
+    """Whether `text` holds one of `names` (word for word, accents and case aside); `lengths`
+    are the names' lengths in words. Each run of words of those lengths is looked up, rather
+    than every name scanned for every person: thousands of signatories take a blink."""
     words = tuple(plain(text).split())
     return any(
-        words[start : start + len(name)] == name
-        for name in names
-        for start in range(len(words) - len(name) + 1)
+        words[start : start + length] in names
+        for length in lengths
+        for start in range(len(words) - length + 1)
     )
 
 
@@ -1312,12 +1345,16 @@ def read_many(
     return files, problems
 
 
-def merge_files(files: list[SignatoryFile], extra: Iterable[Signatory] = ()) -> MergeReport:
-    """Every file's rows (and any typed into the letter) merged as one list, consent
-    applied; the files' warnings first."""
+def merge_files(
+    files: list[SignatoryFile], extra: Iterable[Signatory] = (), after: Iterable[Signatory] = ()
+) -> MergeReport:
+    """Every file's rows (and any typed into the letter before them, and any collected on
+    the campaign's site after them) merged as one list, consent applied; the files'
+    warnings first."""
     people = [person for read in files for person in read.people]
-    # In the order they were read: a letter's own entries where the letter lists them.
-    report = merge_duplicates(sorted([*extra, *people], key=lambda p: p.order))
+    # In the order they were read: a letter's own entries where the letter lists them; the
+    # signatures collected on the campaign's site after every file.
+    report = merge_duplicates([*sorted([*extra, *people], key=lambda p: p.order), *after])
     report.files = files
     report.warnings[:0] = [w for read in files for w in read.warnings]
     report.publication = publish(report.kept)
@@ -1346,10 +1383,15 @@ def report_lines(report: MergeReport) -> list[str]:
         blanks = "blank answers held back" if read.policy == "required" else "blank answers print"
         consent = f"; consent: {blanks}" if read.has_consent or read.policy == "required" else ""
         held_text = Publication(held=held).held_text()
+        counted = sum(
+            1 for person in read.people if decide(person.answer, person.policy)[0] == "count"
+        )
+        counted_text = f"; {counted} counted, names not published" if counted else ""
         lines.append(
             f"{read.file}: {len(read.people)} {'row' if len(read.people) == 1 else 'rows'} read"
-            f"{consent}{'; ' + held_text if held_text else ''}"
+            f"{consent}{'; ' + held_text if held_text else ''}{counted_text}"
         )
+    lines.extend(report.sources)
     for loser, winner in report.answers_changed:
         lines.append(
             f"{winner.place}: consent: the later answer ({_when(winner)}) counts, not the one"
@@ -1378,7 +1420,9 @@ def total_text(report: MergeReport) -> str:
         parts.append(publication.held_text())
     if publication.as_initials:
         parts.append(f"{publication.as_initials} as initials")
+    if publication.counted:
+        parts.append(f"{publication.counted} counted, names not published")
     if publication.details_held:
         parts.append(f"{len(publication.details_held)} without a detail that names someone")
-    count = len(publication.printed)
+    count = publication.total
     return f"{count} {'signatory' if count == 1 else 'signatories'} ({'; '.join(parts)})"

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Index,
     Integer,
     MetaData,
     String,
@@ -65,6 +66,90 @@ which document (its id on the site), the branch and union as typed, the date and
 One row a branch and document: a second report replaces the first."""
 
 
+letters = Table(
+    "letters",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("title", String(500), nullable=False, server_default=""),
+    Column("moderation", String(20), nullable=False, server_default="none"),
+    Column("hand_in", Date, nullable=True),
+    Column("closes", Date, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+"""The open letters that collect signatures on the campaign's site, as `unionkit serve` last
+found them: whether names wait for approval, and the hand-in date `--purge-after` counts
+from (so the database alone says what may be published and when emails go)."""
+
+signatures = Table(
+    "signatures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("letter", String(200), nullable=False),
+    Column("dedupe_key", String(700), nullable=False),
+    Column("person_key", String(700), nullable=False),
+    Column("name", String(500), nullable=False),
+    Column("role", String(500), nullable=False, server_default=""),
+    Column("organisation", String(500), nullable=False, server_default=""),
+    Column("group_name", String(500), nullable=False, server_default=""),
+    Column("email", String(320), nullable=True),
+    Column("publish", String(20), nullable=False),
+    Column("language", String(8), nullable=False, server_default="en"),
+    Column("status", String(20), nullable=False, server_default="new"),
+    Column("signed_at", DateTime(timezone=True), nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    Column("purged_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("letter", "dedupe_key"),
+    Index("ix_signatures_letter_status", "letter", "status"),
+    Index("ix_signatures_letter_person", "letter", "person_key"),
+    Index("ix_signatures_email", "email"),
+)
+"""Signatures given on an open letter's sign-on page: one row a person and letter (the same
+email, else the same name and organisation, is one person: a second signature updates the
+first). `publish` is the person's choice (name, initials, count); `status` the organisers'
+(new, approved, hidden); `answered_at` when the person last answered. No address, browser or
+other trace of the visitor is kept."""
+
+organiser_accounts = Table(
+    "organisers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("password_hash", String(300), nullable=False),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("name"),
+)
+"""Who may moderate: a name and a scrypt hash of the password (`serve --set-password`), and
+the failed logins that lock the name out for a while."""
+
+organiser_sessions = Table(
+    "organiser_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("organiser", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+"""Organisers logged in: the SHA-256 of each session's cookie (the cookie itself is never
+stored), so that several servers share the sessions and a copy of the database opens none."""
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("organiser", String(100), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("letter", String(200), nullable=False, server_default=""),
+    Column("signature", Integer, nullable=True),
+    Column("detail", String(500), nullable=False, server_default=""),
+)
+"""Every change to the signatures and who made it: when, which organiser, what (approve,
+hide, edit, delete, erase, export, purge), which signature, and which fields changed, never
+the personal data itself (an erased person stays erased)."""
+
+
 def engine_url(url: str) -> str:
     """A database address as people write it, as SQLAlchemy wants it: `postgresql://` uses
     the psycopg driver; `sqlite:///path` stays."""
@@ -105,7 +190,13 @@ class Database:
         self.sqlite = self.url.startswith("sqlite")
         options: dict[str, Any] = {"future": True}
         if not self.sqlite:
-            options |= {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+            # A server that does not answer is reported after ten seconds, not waited for.
+            options |= {
+                "pool_pre_ping": True,
+                "pool_size": 5,
+                "max_overflow": 5,
+                "connect_args": {"connect_timeout": 10},
+            }
         try:
             self.engine: Engine = create_engine(self.url, **options)
         except ModuleNotFoundError:

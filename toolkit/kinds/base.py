@@ -123,6 +123,9 @@ class Kind:
     dependencies: Callable[[Document, Path], list[Path]] = _no_files
     """The files `link` reads, for rebuilding when they change (given the document's
     folder)."""
+    linked_fingerprint: Callable[[object], str] | None = None
+    """A digest of what `link` read that no file holds (a letter's signatures collected in
+    a database), for rebuilding when it changes."""
     describe: Callable[[LoadedDocument, DocumentContext], str] | None = None
     """One line for the build summary after the kind's name."""
     notes: Callable[[LoadedDocument], list[str]] | None = None

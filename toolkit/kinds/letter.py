@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -11,7 +12,7 @@ from pydantic import Discriminator, Field, Tag
 from toolkit.clock import creation_date
 from toolkit.consent import Policy, read_answer
 from toolkit.context import DocumentContext, common_context, format_date
-from toolkit.document import LoadedDocument, data_file, place_of
+from toolkit.document import LoadedDocument, campaign_file, data_file, place_of
 from toolkit.errors import InputError, Problem, UnionkitError
 from toolkit.glyphs import PlacedText
 from toolkit.kinds.base import Kind, Section
@@ -22,6 +23,7 @@ from toolkit.names import surname_first_expected
 from toolkit.signatories import (
     COLUMN_FIELDS,
     MergeReport,
+    Publication,
     Signatory,
     SignatoryFile,
     group_signatories,
@@ -122,7 +124,9 @@ class Letter(Document):
     """The signatories: the path of a CSV, TSV or YAML file (a web form export will do), a list
     of such files, or a list of people (`name`, `role`, `organisation`, `group`, `email`,
     `title`, `consent`); a file may be given as `file:` with its own `consent:` and
-    `columns:`. Duplicates are merged across them all; emails are never printed."""
+    `columns:`; `collected` (or a `sqlite:`/`postgresql:` address) reads the signatures
+    collected on the campaign's site. Duplicates are merged across them all; emails are never
+    printed."""
     consent: ConsentPolicy | None = None
     """What a blank answer to "May we publish your name?" means: `required` (not printed; the
     default for a file that has a consent column) or `assumed` (printed: a list signed under
@@ -136,6 +140,21 @@ class Letter(Document):
     """The order of the group headings (groups not listed follow in order of appearance)."""
     sort: SortOrder = "as-given"
     """Order within a group: as-given, surname, name or organisation."""
+    collect: bool = False
+    """`true` gives the letter a sign-on page in `unionkit serve`: people sign on the
+    campaign's own site and `signatories: collected` prints them (see "Collect
+    signatures")."""
+    closes: IsoDate | None = None
+    """The last day the sign-on page takes signatures, as YYYY-MM-DD (it then shows the
+    count and the names only)."""
+    moderation: Literal["none", "required"] = "none"
+    """`required`: no name collected on the site is published (on the page or in the
+    letter) before an organiser approves it; `none` (the default): at once, and organisers
+    hide what should not be there."""
+    signer_email: Literal["optional", "required"] = "optional"
+    """Whether the sign-on page asks for an email address as `optional` (the default) or
+    `required`. It is never published; a second signature with the same email updates the
+    first."""
 
 
 def _entries(model: Letter) -> list[SignatoryEntry]:
@@ -146,23 +165,81 @@ def _entries(model: Letter) -> list[SignatoryEntry]:
     )
 
 
+COLLECTED = "collected"
+DATABASE_PREFIXES = ("sqlite:", "postgresql:", "postgres:", "postgresql+psycopg:")
+
+
+def is_database(value: str) -> bool:
+    """Whether a `signatories:` entry names the signatures collected on the site (rather
+    than a file)."""
+    return value.strip() == COLLECTED or value.strip().startswith(DATABASE_PREFIXES)
+
+
 def _sources(model: Letter) -> list[tuple[int | None, SignatorySource]]:
     """The files a letter names (with their position in its list), as sources."""
     if isinstance(model.signatories, str):
+        if is_database(model.signatories):
+            return []
         return [(None, SignatorySource(file=model.signatories))]
     found: list[tuple[int | None, SignatorySource]] = []
     for index, item in enumerate(model.signatories):
-        if isinstance(item, str):
+        if isinstance(item, str) and not is_database(item):
             found.append((index, SignatorySource(file=item)))
         elif isinstance(item, SignatorySource):
             found.append((index, item))
     return found
 
 
-def read_letter_signatories(model: Document, loaded: Loaded) -> MergeReport:
-    """The letter's signatories as written (its own list, and every row of its files),
-    merged across them all, with each person's answer to "May we publish your name?"
-    applied; with warnings about the rows read."""
+def named_databases(model: Letter) -> list[tuple[int | None, str]]:
+    """The collected signatures a letter names (`collected`, or a database's address)."""
+    if isinstance(model.signatories, str):
+        return [(None, model.signatories.strip())] if is_database(model.signatories) else []
+    return [
+        (index, item.strip())
+        for index, item in enumerate(model.signatories)
+        if isinstance(item, str) and is_database(item)
+    ]
+
+
+def _read_collected(
+    model: Letter,
+    loaded: Loaded,
+    index: int | None,
+    written: str,
+    first: int,
+    database: str | None = None,
+) -> tuple[list[Signatory], str, str]:
+    """The published signatures collected on the site for this letter (by its file name,
+    which its translations share), each with their choice; a line saying what was read; and
+    a fingerprint of it. `database` is what `collected` means when given."""
+    from toolkit.database.collected import read_collected
+
+    where = place_of(loaded, ("signatories",) if index is None else ("signatories", index))
+    campaign = campaign_file(model, loaded.file.parent)
+    found = read_collected(
+        written,
+        loaded.file,
+        campaign.parent if campaign is not None else None,
+        where,
+        letter_key=loaded.file.stem,
+        moderated=model.moderation == "required",
+        database=database,
+    )
+    people = [
+        replace(stored.signatory(file=loaded.file, line=where.line), order=first + number)
+        for number, stored in enumerate(found.rows)
+    ]
+    return people, f"{where.file}:{where.line}: {found.describe()}", found.fingerprint
+
+
+def read_letter_signatories(
+    model: Document, loaded: Loaded, *, collected: str | None = None
+) -> MergeReport:
+    """The letter's signatories as written (its own list, every row of its files, and the
+    signatures collected on the site), merged across them all, with each person's answer to
+    "May we publish your name?" applied; with warnings about the rows read. `collected` is
+    the database `signatories: collected` reads (the web app's own), instead of the one
+    found beside the letter."""
     assert isinstance(model, Letter)
     surname_first = surname_first_expected(model.language or "")
     listed = isinstance(model.signatories, list)
@@ -173,7 +250,7 @@ def read_letter_signatories(model: Document, loaded: Loaded) -> MergeReport:
     # Everything numbered in the order the letter lists it, so that "the later answer" of a
     # person typed in after a file (a withdrawal: `consent: no`) is theirs.
     count = 0
-    sources = dict(_sources(model))
+    by_position = dict(_sources(model))
     for index in positions:
         item = model.signatories[index] if index is not None else None
         if isinstance(item, SignatoryEntry) and index is not None:
@@ -198,7 +275,7 @@ def read_letter_signatories(model: Document, loaded: Loaded) -> MergeReport:
             )
             count += 1
             continue
-        source = sources.get(index)
+        source = by_position.get(index)
         if source is None:
             continue
         in_yaml: tuple[str | int, ...] = ("signatories",)
@@ -228,9 +305,37 @@ def read_letter_signatories(model: Document, loaded: Loaded) -> MergeReport:
             continue
         count += len(read.people)
         files.append(read)
+    from_site: list[Signatory] = []
+    sources: list[str] = []
+    fingerprints: list[str] = []
+    for index, written in named_databases(model):
+        try:
+            found, said, fingerprint = _read_collected(
+                model, loaded, index, written, count, collected
+            )
+        except UnionkitError as exc:
+            problems.extend(exc.problems)
+            continue
+        count += len(found)
+        from_site.extend(found)
+        sources.append(said)
+        fingerprints.append(fingerprint)
     if problems:
         raise InputError(problems=problems)
-    report = merge_files(files, people)
+    report = merge_files(files, people, from_site)
+    report.sources = sources
+    report.fingerprint = "|".join(fingerprints)
+    if model.collect and not named_databases(model):
+        report.warnings.append(
+            Problem(
+                loaded.file,
+                loaded.line_of(("collect",)),
+                "collect",
+                "the letter collects signatures on the site, but `signatories:` does not name"
+                " `collected`: add it, or the signatures given there are not printed",
+                warning=True,
+            )
+        )
     if report.rows_read and not report.kept:
         raise place_of(loaded, ("signatories",)).problem(
             "no signatory has a name: check that the file has a Name column"
@@ -247,17 +352,34 @@ def read_letter_signatories(model: Document, loaded: Loaded) -> MergeReport:
             )
         )
     if report.kept and not report.publication.printed:
+        publication = report.publication
+        why = "; ".join(
+            part
+            for part in (
+                publication.held_text(),
+                f"{publication.counted} counted, names not published"
+                if publication.counted
+                else "",
+            )
+            if part
+        )
         report.warnings.append(
             Problem(
                 loaded.file,
                 loaded.line_of(("signatories",)),
                 "signatories",
-                f"no signatory may be printed: {report.publication.held_text()}; the letter"
-                " goes out without names",
+                f"no signatory may be printed: {why}; the letter goes out without names",
                 warning=True,
             )
         )
     return report
+
+
+def collected_fingerprint(report: object) -> str:
+    """What was read from the signatures collected on the site, for rebuilding when they
+    change (no file holds them)."""
+    assert isinstance(report, MergeReport)
+    return report.fingerprint
 
 
 def signatory_files(model: Document, folder: Path) -> list[Path]:
@@ -270,7 +392,7 @@ def signatory_notes(document: LoadedDocument) -> list[str]:
     """How each signatories file was read (columns, rows, answers) and the total."""
     report = document.linked
     assert isinstance(report, MergeReport)
-    return report_lines(report) if report.files else []
+    return report_lines(report) if report.files or report.sources else []
 
 
 def signatory_texts(report: object) -> Iterator[PlacedText]:
@@ -342,7 +464,8 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
     context = common_context(doc, model.subject, None)
     language, labels = context.language, context.values["labels"]
     context.warnings.extend(report.warnings)
-    people = report.publication.printed
+    publication = report.publication
+    people = publication.printed
     run_in = len(people) > RUN_IN_FROM
     cut = _cut_warning(people, run_in)
     if cut is not None:
@@ -366,8 +489,8 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
             "salutation": model.salutation,
             "body": model.body,
             "closing": model.closing or labels["closing"],
-            "signatory_count": len(people),
-            "signatory_count_text": count_text(language, "signatories", len(people)),
+            "signatory_count": publication.total,
+            "signatory_count_text": total_text_of(publication, language),
             "signatory_groups": [
                 {
                     # Under named groups, the ungrouped need a heading of their own.
@@ -393,6 +516,16 @@ def build_context(doc: LoadedDocument) -> DocumentContext:
         }
     )
     return context
+
+
+def total_text_of(publication: Publication, language: str) -> str:
+    """The count the letter prints: everyone who signed, those who asked to be counted
+    without their names included ("23 signatories, including 2 not named at their
+    request")."""
+    text = count_text(language, "signatories", publication.total)
+    if publication.counted:
+        text += ", " + count_text(language, "signatories_unnamed", publication.counted)
+    return text
 
 
 def describe(document: LoadedDocument, context: DocumentContext) -> str:
@@ -437,6 +570,7 @@ KIND = Kind(
     ),
     link=read_letter_signatories,
     dependencies=signatory_files,
+    linked_fingerprint=collected_fingerprint,
     describe=describe,
     notes=signatory_notes,
     name_fields=("signatories", "sort", "consent", "columns"),

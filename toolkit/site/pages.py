@@ -154,8 +154,11 @@ def page_context(
     address: str,
     serving: bool = False,
     passed: dict[str, int] | None = None,
+    signing: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """What a page's template sees: only plain data (text, numbers, lists, groups)."""
+    """What a page's template sees: only plain data (text, numbers, lists, groups).
+    `signing`: the current count of each letter that collects signatures (by its id), which
+    then gets a link to its sign-on page."""
     words = PageWords(template.words[language], language)
     campaign = campaign_for(language, catalogue)
     groups: dict[str, list[Entry]] = {}
@@ -168,7 +171,9 @@ def page_context(
             (e for e in members if e.language == catalogue.default_language), members[0]
         )
         others = [e for e in members if e is not chosen]
-        documents.append(_document(chosen, others, words, catalogue, root, serving, passed))
+        documents.append(
+            _document(chosen, others, words, catalogue, root, serving, passed, signing or {})
+        )
     languages = [
         {
             "code": code,
@@ -210,6 +215,7 @@ def _document(
     root: str,
     serving: bool,
     passed: dict[str, int] | None,
+    signing: dict[str, str],
 ) -> dict[str, Any]:
     printings = []
     for printing in entry.printings:
@@ -236,7 +242,8 @@ def _document(
         "language": entry.language,
         "language_name": AUTONYMS[entry.language],
         "title": entry.title,
-        "note": entry.note,
+        # A letter that collects signatures shows its count now, not when it was built.
+        "note": signing.get(entry.id, entry.note),
         "pages": words.count("pages", first.pages) if first else "",
         "thumbnail": {
             "src": root + entry.thumbnail,
@@ -260,6 +267,7 @@ def _document(
         ],
         "form": {"href": root + "make/" + entry.id} if serving and entry.form else None,
         "passed": words.count("passed_count", count) if count else "",
+        "sign": {"href": root + "sign/" + entry.id} if serving and entry.id in signing else None,
     }
 
 

@@ -33,6 +33,10 @@ class SitePages(Strict):
     """The stylesheet every page links to."""
     script: Line = "form.js"
     """The form's live preview (the form works without it)."""
+    sign: Line = "sign.html.j2"
+    """The sign-on page of an open letter that collects signatures (`unionkit serve`)."""
+    organise: Line = "organise.html.j2"
+    """The organisers' pages: login, moderation, find by email, the audit."""
     words: Line = "words"
     """A folder of `en.yaml`, `ru.yaml`, ...: every word the pages print."""
 
@@ -83,10 +87,15 @@ def _read(folder: Path) -> SiteTemplate:
 
         raise TemplateError(problems=problems_from(exc, loaded, SiteManifest)) from None
     pages = manifest.site
-    for key in ("index", "form", "error", "stylesheet", "script", "words"):
+    for key in ("index", "form", "error", "stylesheet", "script", "words", "sign", "organise"):
         name = getattr(pages, key)
         target = folder / name
         line = loaded.line_of(("site", key))
+        # Templates copied before signatures were collected have no such pages: only a
+        # campaign that collects needs them (`unionkit serve` says so then).
+        optional = key in ("sign", "organise") and key not in manifest.site.model_fields_set
+        if optional and not target.exists():
+            continue
         if not is_inside(target, folder):
             raise TemplateError(
                 f"{name} lies outside the template folder",

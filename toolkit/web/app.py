@@ -38,6 +38,7 @@ from toolkit.web.security import (
     CSRF_FIELD,
     BodyLimit,
     Csrf,
+    QuietErrors,
     RateLimiter,
     SecurityHeaders,
 )
@@ -65,6 +66,14 @@ class ServeConfig:
     render_burst: int = 20
     reports_per_hour: float = 12.0
     report_burst: int = 4
+    # Signatures: an address (a whole office may share one) and a letter, per server process.
+    signs_per_hour: float = 60.0
+    sign_burst: int = 20
+    letter_signs_per_minute: float = 600.0
+    letter_sign_burst: int = 1200
+    logins_per_hour: float = 20.0
+    login_burst: int = 10
+    purge_after: int | None = None
 
     def to_environment(self) -> str:
         return json.dumps(asdict(self))
@@ -103,6 +112,14 @@ class AppState:
     reports: RateLimiter = field(default_factory=lambda: RateLimiter(0.2, 4))
     limiter: Any = None
     pages: dict[str, tuple[float, bytes]] = field(default_factory=dict)
+    signing: dict[str, Any] = field(default_factory=dict)
+    """The open letters that collect signatures, by their id on the site."""
+    signatures: Any = None
+    organisers: Any = None
+    signs: RateLimiter = field(default_factory=lambda: RateLimiter(1, 20))
+    letter_signs: RateLimiter = field(default_factory=lambda: RateLimiter(600, 1200))
+    logins: RateLimiter = field(default_factory=lambda: RateLimiter(0.3, 10))
+    listings: Any = None
 
 
 def _form_documents(catalogue: Catalogue) -> dict[str, FormDocument]:
@@ -128,6 +145,8 @@ def _form_documents(catalogue: Catalogue) -> dict[str, FormDocument]:
 
 def create_app(config: ServeConfig, *, start_pool: bool = True) -> Starlette:
     """The app for one server process."""
+    from toolkit.web import organise, signing
+
     catalogue = Catalogue.read(Path(config.catalogue))
     template = read_site_template(Path(catalogue.site_template))
     state = AppState(
@@ -138,21 +157,35 @@ def create_app(config: ServeConfig, *, start_pool: bool = True) -> Starlette:
         Csrf(config.secret.encode()),
         renders=RateLimiter(config.renders_per_minute, config.render_burst),
         reports=RateLimiter(config.reports_per_hour / 60.0, config.report_burst),
+        signing=signing.signing_letters(catalogue),
+        signs=RateLimiter(config.signs_per_hour / 60.0, config.sign_burst),
+        letter_signs=RateLimiter(config.letter_signs_per_minute, config.letter_sign_burst),
+        logins=RateLimiter(config.logins_per_hour / 60.0, config.login_burst),
+        listings=signing.Listings(),
     )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state.limiter = anyio.CapacityLimiter(max(4, config.render_workers * 4))
-        if config.database and catalogue.report_passed:
+        if config.database and (catalogue.report_passed or state.signing):
             from toolkit.database import Database
+            from toolkit.database.organisers import Organisers
+            from toolkit.database.signatures import Signatures
 
             state.database = Database(config.database)
+            if state.signing:
+                state.signatures = Signatures(state.database)
+                state.organisers = Organisers(state.database)
         if start_pool and state.documents:
             pool = RenderPool(config.render_workers, config.render_seconds, config.render_wait)
             await anyio.to_thread.run_sync(pool.start)
             state.pool = pool
         try:
-            yield
+            async with anyio.create_task_group() as tasks:
+                if state.signatures is not None and config.purge_after is not None:
+                    tasks.start_soon(_purge_every_hour, state, config.purge_after)
+                yield
+                tasks.cancel_scope.cancel()
         finally:
             if state.pool is not None:
                 await anyio.to_thread.run_sync(state.pool.close)
@@ -168,6 +201,8 @@ def create_app(config: ServeConfig, *, start_pool: bool = True) -> Starlette:
         Route("/make/{document:path}", partial(make_page, state=state), methods=["GET", "POST"]),
         Route("/preview/{document:path}", partial(preview, state=state), methods=["POST"]),
         Route("/passed/{document:path}", partial(passed, state=state), methods=["POST"]),
+        *signing.routes(state),
+        *organise.routes(state),
         Mount("/files", app=StaticFiles(directory=site / "files", check_dir=False)),
         Mount("/thumbs", app=StaticFiles(directory=site / "thumbs", check_dir=False)),
         Mount("/assets", app=StaticFiles(directory=site / "assets", check_dir=False)),
@@ -190,16 +225,28 @@ def create_app(config: ServeConfig, *, start_pool: bool = True) -> Starlette:
     async def on_failure(request: Request, exc: Exception) -> Response:
         return error_response(request, state, 500)
 
+    async def refuse_failed(scope: Any, receive: Any, send: Any) -> None:
+        response = error_response(Request(scope), state, 500)
+        await response(scope, receive, send)
+
     return Starlette(
         debug=False,
         routes=routes,
         middleware=[
             Middleware(SecurityHeaders),
+            Middleware(QuietErrors, respond=refuse_failed),
             Middleware(BodyLimit, limit=config.max_body, refuse=refuse_large),
         ],
         exception_handlers={HTTPException: on_http_error, Exception: on_failure},
         lifespan=lifespan,
     )
+
+
+async def _purge_every_hour(state: AppState, days: int) -> None:
+    """`--purge-after DAYS` while the server runs (it also purges once at start)."""
+    while True:
+        await anyio.sleep(3600)
+        await anyio.to_thread.run_sync(lambda: state.signatures.purge(days))
 
 
 def app_from_environment() -> Starlette:
@@ -230,7 +277,7 @@ def _address(request: Request, state: AppState) -> str:
 
 
 def _passed_counts(state: AppState) -> dict[str, int] | None:
-    if state.database is None:
+    if state.database is None or not state.catalogue.report_passed:
         return None
     counts: dict[str, int] = state.database.passed_counts()
     return counts
@@ -242,7 +289,10 @@ async def index(request: Request, state: AppState) -> Response:
     key = f"{language}|{request.base_url}"
     cached = state.pages.get(key)
     if cached is None or cached[0] < now:
+        from toolkit.web.signing import counts_for_index
+
         counts = await anyio.to_thread.run_sync(_passed_counts, state) if state.database else None
+        signed = await counts_for_index(state) if state.signing else None
         address = _address(request, state) + page_url(language, state.catalogue)
         values = page_context(
             state.catalogue,
@@ -253,6 +303,7 @@ async def index(request: Request, state: AppState) -> Response:
             address=address,
             serving=True,
             passed=counts,
+            signing=signed,
         )
         html = _render(state, state.template.manifest.site.index, values)
         cached = (now + PAGE_SECONDS, html)
@@ -516,7 +567,7 @@ def _passed_view(
     errors: dict[str, str] | None,
     values: dict[str, str] | None,
 ) -> dict[str, Any] | None:
-    if state.database is None:
+    if state.database is None or not state.catalogue.report_passed:
         return None
     errors, values = errors or {}, values or {}
 
@@ -576,7 +627,7 @@ async def passed(request: Request, state: AppState) -> Response:
     from toolkit.model import IsoDate, Line
 
     document = _document(request, state)
-    if state.database is None:
+    if state.database is None or not state.catalogue.report_passed:
         raise HTTPException(404)
     form = await _posted(request, state)
     values = {k: clean_text(v).strip() for k, v in _text_fields(form).items() if k != CSRF_FIELD}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -60,6 +61,53 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class QuietErrors:
+    """Answers a failure with `respond` (a short page) and logs only what failed and where:
+    the exception's type and the line of unionkit's code it came from, never its message or
+    its values, which may hold what a visitor typed (a database error quotes the row it could
+    not write, email address and all). Starlette would pass the whole traceback to the
+    server's log."""
+
+    def __init__(self, app: ASGIApp, respond: ASGIApp) -> None:
+        self.app = app
+        self.respond = respond
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:  # noqa: BLE001 - every failure is answered, none is quoted
+            logging.getLogger("unionkit.web").error(
+                "a request failed: %s at %s", type(exc).__name__, failed_at(exc)
+            )
+            if not started:
+                await self.respond(scope, receive, send)
+
+
+def failed_at(exc: BaseException) -> str:
+    """Where an exception was raised in unionkit's own code (file:line), else its innermost
+    frame: enough to find the fault, nothing of the data."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "/toolkit/" in f.filename.replace("\\", "/")]
+    if not (ours or frames):
+        return "an unknown place"
+    frame = (ours or frames)[-1]
+    name = frame.filename.replace("\\", "/")
+    short = name[name.rfind("/toolkit/") + 1 :] if "/toolkit/" in name else name.rsplit("/", 1)[-1]
+    return f"{short}:{frame.lineno}"
 
 
 class BodyTooLarge(Exception):
