@@ -4,51 +4,23 @@ SQLite (the default, in WAL mode) and on PostgreSQL (skipped where none is runni
 from __future__ import annotations
 
 import datetime
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.databases import BACKENDS, postgresql_schema
 from toolkit.database import Database, branch_key, campaign_url, engine_url, metadata
 
-POSTGRESQL = os.environ.get("UNIONKIT_TEST_DATABASE_URL", "")
 
-
-def _postgresql() -> Iterator[str]:
-    """A fresh schema in the test PostgreSQL database, dropped afterwards."""
-    if not POSTGRESQL:
-        pytest.skip(
-            "PostgreSQL not available: set UNIONKIT_TEST_DATABASE_URL=postgresql://USER:PW@HOST/DB"
-            " (.ci/run starts one)"
-        )
-    from sqlalchemy import create_engine, text
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(engine_url(POSTGRESQL))
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # noqa: BLE001 - a server that is not there is a reason to skip
-        pytest.skip(f"PostgreSQL at UNIONKIT_TEST_DATABASE_URL not reachable: {type(exc).__name__}")
-    separator = "&" if "?" in POSTGRESQL else "?"
-    try:
-        yield f"{POSTGRESQL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     if request.param == "sqlite":
         store = Database(campaign_url(tmp_path))
         yield store
         store.close()
         return
-    for url in _postgresql():
+    with postgresql_schema() as url:
         store = Database(url)
         yield store
         store.close()
