@@ -273,7 +273,6 @@ def web(folder: Path) -> tuple[dict[str, float], dict[str, float]]:
     keep-alive clients (bounded: 3,000 requests or 20 seconds)."""
     import http.client
     import re
-    import socket
     import threading
     import urllib.parse
 
@@ -281,9 +280,7 @@ def web(folder: Path) -> tuple[dict[str, float], dict[str, float]]:
 
     campaign = folder / "web-campaign"
     shutil.copytree(EXAMPLE, campaign)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _port()
     server = subprocess.Popen(
         [
             *unionkit(
@@ -303,18 +300,7 @@ def web(folder: Path) -> tuple[dict[str, float], dict[str, float]]:
     results: dict[str, float] = {}
     figures: dict[str, float] = {}
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("unionkit serve did not start")
-            time.sleep(0.5)
+        _wait_for(port, server)
         time.sleep(8)  # both server processes' render workers ready
 
         def first_byte() -> float:
