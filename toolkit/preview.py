@@ -60,6 +60,20 @@ def preview_page(
     return outcome, target
 
 
+def first_page_picture(pdf: bytes | Path, width: int) -> Any:
+    """The first page of a PDF drawn `width` pixels wide (a PIL image, RGB): the site's
+    thumbnails and the web form's live preview."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        page_width, _ = page.get_size()
+        return page.render(scale=width / page_width).to_pil().convert("RGB")
+    finally:
+        document.close()
+
+
 def _mark_overflow(picture: Any, pdf_page: Any, cuts: list[float], dpi: int) -> None:
     """A red band across the page where the content leaves it, and a red tint below it:
     everything under the band is what does not fit."""

@@ -283,20 +283,15 @@ def _publish_file(built: Path, public: Path, files: Path) -> tuple[str, int]:
 
 def _thumbnail(pdf: Path, public: Path) -> tuple[str, tuple[int, int]]:
     """The first page as a small JPEG, named by the PDF's hash (made once per version)."""
-    import pypdfium2
     from PIL import Image
+
+    from toolkit.preview import first_page_picture
 
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
     relative = f"thumbs/{digest}.jpg"
     target = public / relative
     if not target.is_file():
-        document = pypdfium2.PdfDocument(pdf)
-        try:
-            page = document[0]
-            width, _ = page.get_size()
-            image = page.render(scale=THUMBNAIL_WIDTH / width).to_pil().convert("RGB")
-        finally:
-            document.close()
+        image = first_page_picture(pdf, THUMBNAIL_WIDTH)
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
         api.write(target, buffer.getvalue())

@@ -43,15 +43,9 @@ def make(mapping: dict[str, Any], folder: str, name: str, fmt: str) -> Made:
 
 
 def _first_page(pdf: bytes) -> Made:
-    import pypdfium2
+    from toolkit.preview import first_page_picture
 
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        page = document[0]
-        width, _ = page.get_size()
-        image = page.render(scale=PREVIEW_WIDTH / width).to_pil().convert("RGB")
-    finally:
-        document.close()
+    image = first_page_picture(pdf, PREVIEW_WIDTH)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False, compress_level=6)
     return Made(buffer.getvalue(), size=image.size)
