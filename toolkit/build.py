@@ -422,15 +422,7 @@ def build_one(
     for fmt in settings.formats:
 
         def step(fmt: str = fmt) -> None:
-            data = render(checked[0], fmt)
-            if not write:
-                outcome.data[fmt] = data
-                return
-            target = job.stem.with_name(f"{job.stem.name}.{fmt}")
-            check_output_path(target, job.out_dir)
-            write_atomically(target, data)
-            outcome.written.append(target)
-            outcome.hashes[target.name] = hashlib.sha256(data).hexdigest()
+            _keep(render(checked[0], fmt), fmt, job, outcome, write=write)
 
         _guarded(job.source, outcome, step)
     for name in variants:
@@ -493,15 +485,23 @@ def _build_variant(
     variant = document.kind.variants[name](document, context)
     made = validate(variant.document, variant.context)
     for fmt in settings.formats:
-        data = render(made, fmt)
-        if not write:
-            outcome.data[f"{name}.{fmt}"] = data
-            continue
-        target = job.stem.with_name(f"{job.stem.name}-{name}.{fmt}")
-        check_output_path(target, job.out_dir)
-        write_atomically(target, data)
-        outcome.written.append(target)
-        outcome.hashes[target.name] = hashlib.sha256(data).hexdigest()
+        _keep(render(made, fmt), fmt, job, outcome, write=write, variant=name)
+
+
+def _keep(
+    data: bytes, fmt: str, job: Job, outcome: Outcome, *, write: bool, variant: str = ""
+) -> None:
+    """One output: kept in the outcome (as "pdf", or "amended.pdf" for a variant) when not
+    writing, else written as STEM.pdf (STEM-amended.pdf) with its hash recorded."""
+    if not write:
+        outcome.data[f"{variant}.{fmt}" if variant else fmt] = data
+        return
+    name = f"{job.stem.name}-{variant}" if variant else job.stem.name
+    target = job.stem.with_name(f"{name}.{fmt}")
+    check_output_path(target, job.out_dir)
+    write_atomically(target, data)
+    outcome.written.append(target)
+    outcome.hashes[target.name] = hashlib.sha256(data).hexdigest()
 
 
 # -- a batch -----------------------------------------------------------------------------------
