@@ -99,13 +99,14 @@ _PLAIN_YES = frozenset("yes y oui да так иә ия true 1 ✓ ✔ ☑ ✅".
 _PLAIN_NO = frozenset("no n non нет ні жоқ false 0 ✗ ✘ ☐ ❌".split())
 # The person speaking of themself: "not me", "include me", "pas moi", "не меня".
 _ME = frozenset("me moi меня мене мені мені мен".split())
-_ORGANISATION_STEMS = (
+# Starts of the words for a person's organisation in the five languages (an answer about
+# it here; a column's header in toolkit.signatories).
+ORGANISATION_WORDS = (
     "organi",  # organisation, organization, organisme
     "union",
     "branch",
     "employer",
     "workplace",
-    "org",
     "организац",
     "профсоюз",
     "організац",
@@ -113,8 +114,9 @@ _ORGANISATION_STEMS = (
     "ұйым",
     "кәсіподақ",
     "syndicat",
-    "section",
 )
+# In an answer, "org" and "section" (a "section syndicale") name it too.
+_ORGANISATION_STEMS = (*ORGANISATION_WORDS, "org", "section")
 _MARKS = "✓✔☑✅👍✗✘☒☐❌✕✖×👎🚫⛔"
 _TOKEN = re.compile(rf"[\w'’{_MARKS}]+|[{_MARKS}]", re.UNICODE)
 # What separates the parts of an answer: "Yes, but not my union"; "Don't publish my name;

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from toolkit.consent import (
     BLANK,
+    ORGANISATION_WORDS,
     Answer,
     Policy,
     decide,
@@ -338,22 +339,8 @@ _YES_HEADERS = frozenset({"yes", "y", "oui", "да", "так", "иә"})
 _NO_HEADERS = frozenset({"no", "n", "non", "нет", "ні", "жоқ"})
 _TICKS = frozenset({"x", "✓", "✔", "☑", "☒", "✗", "✘", "✅", "•", "*", "+", "v", "y", "yes"})
 _NAME_WORDS = ("name", "имя", "ім я", "фамили", "прізвищ", "аты", "nom")
-_ORGANISATION_WORDS = (
-    "organi",
-    "union",
-    "branch",
-    "employer",
-    "workplace",
-    "affiliation",
-    "company",
-    "организац",
-    "профсоюз",
-    "організац",
-    "профспілк",
-    "ұйым",
-    "кәсіподақ",
-    "syndicat",
-)
+# In a header, "Affiliation" and "Company" name the organisation column too.
+_ORGANISATION_WORDS = (*ORGANISATION_WORDS, "affiliation", "company")
 _ROLE_WORDS = ("role", "position", "job", "должност", "посад", "fonction", "лауазым")
 _GROUP_WORDS = ("category", "group", "категор", "групп", "груп", "catégor")
 _TITLE_WORDS = ("title", "salutation", "honorific")
