@@ -4,8 +4,6 @@ files downloaded and read, a mistake shown at its field, and the form used from 
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,39 +11,18 @@ from typing import Any
 import pytest
 
 from tests.conftest import docx_text, pdf_text, squash
-from tests.web_server import campaign_copy, running
+from tests.web_server import campaign_copy, chromium_browser, running
 
 pytestmark = pytest.mark.xdist_group("browser")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BRANCH = "Первичная профсоюзная организация «Нефтяник»"
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("Chromium is not installed (apt install chromium; .ci/run installs it)")
-    folder = campaign_copy(tmp_path_factory.mktemp("browser"))
-    with (
-        running(folder, folder.parent / "cache", render_workers=2) as (address, _),
-        sync_api.sync_playwright() as playwright,
-    ):
-        # Chromium needs the real libharfbuzz-subset that `make test-without-harfbuzz-subset`
-        # hides from unionkit with LD_LIBRARY_PATH, so it starts without that path.
-        env = {key: value for key, value in os.environ.items() if key != "LD_LIBRARY_PATH"}
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, env=env)
-        try:
-            yield chromium, address
-        finally:
-            chromium.close()
+    with chromium_browser() as browser:
+        folder = campaign_copy(tmp_path_factory.mktemp("browser"))
+        with running(folder, folder.parent / "cache", render_workers=2) as (address, _):
+            yield browser, address
 
 
 def test_a_branch_makes_the_motion_its_own_in_the_browser(

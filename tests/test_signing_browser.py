@@ -5,8 +5,6 @@ the database with exactly what each person chose."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -16,11 +14,9 @@ import pytest
 
 from tests.conftest import pdf_text, run_cli, squash
 from tests.databases import BACKENDS, postgresql_schema
-from tests.web_server import running, signing_campaign
+from tests.web_server import chromium_browser, running, signing_campaign
 
 pytestmark = pytest.mark.xdist_group("browser")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "four words for moderators"
 
 
@@ -28,12 +24,10 @@ PASSWORD = "four words for moderators"
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Any, str, Path]]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("Chromium is not installed (apt install chromium; .ci/run installs it)")
     from toolkit.web.server import set_password
 
     with ExitStack() as stack:
+        browser = stack.enter_context(chromium_browser())
         database = None
         if request.param == "postgresql":
             database = stack.enter_context(postgresql_schema())
@@ -41,13 +35,7 @@ def served(
         folder = signing_campaign(root, database or "collected")
         set_password(folder, "Aigerim", PASSWORD, database=database)
         address, _ = stack.enter_context(running(folder, root / "cache", database=database))
-        playwright = stack.enter_context(sync_api.sync_playwright())
-        # CI's second run hides libharfbuzz-subset from unionkit with LD_LIBRARY_PATH; Chromium
-        # starts without that path.
-        env = {key: value for key, value in os.environ.items() if key != "LD_LIBRARY_PATH"}
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, env=env)
-        stack.callback(chromium.close)
-        yield chromium, address, folder
+        yield browser, address, folder
 
 
 def test_signatures_given_in_the_browser_reach_the_letter_after_approval(

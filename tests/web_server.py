@@ -15,6 +15,39 @@ from typing import Any
 
 from tests.conftest import EXAMPLES
 
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, for a test module; skips, with the reason,
+    where either is missing."""
+    import os
+
+    import pytest
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Chromium is not installed (apt install chromium; .ci/run installs it)")
+    # Chromium needs the real libharfbuzz-subset that `make test-without-harfbuzz-subset`
+    # hides from unionkit with LD_LIBRARY_PATH, so it starts without that path.
+    env = {key: value for key, value in os.environ.items() if key != "LD_LIBRARY_PATH"}
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 SITE_SETTINGS = """
 site:
   address: https://justice.example.org/
