@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,19 +127,33 @@ def squash(text: str) -> str:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def warm_renderers() -> None:
-    """Render one document of each built-in template in this test process, once: every
-    `unionkit build` a test runs forks its worker from this process, which then starts with
-    the templates compiled and the fonts loaded, as a long batch's worker is after its first
-    document (without this, every test would pay a cold start)."""
+def warm_renderers() -> Iterator[None]:
+    """Render one document of each built-in template in this test process, once, and keep
+    the worker processes that builds start for the next build (`toolkit.workers.kept`, as
+    `unionkit watch` does): the workers are forked from this process with the templates
+    compiled and the fonts loaded, and then serve every test's builds, as a long batch's
+    worker serves its documents (without this, every build would pay a cold start)."""
     from toolkit import api
     from toolkit.build import warm_renderers as load
+    from toolkit.workers import kept
 
     load()
     for name in ("model-resolution", "open-letter", "sign-on-sheet", "film-flyer"):
         checked = api.check(api.load(EXAMPLES / "zhanaozen" / f"{name}.yaml"))
         for fmt in ("pdf", "docx"):
             api.render(checked, fmt)
+    with kept():
+        yield
+
+
+@pytest.fixture
+def fresh_workers() -> Iterator[None]:
+    """Each build of the test in worker processes of its own, forked when it starts, as a
+    command run alone has them (they see what the test changed in this process)."""
+    from toolkit.workers import kept
+
+    with kept(False):
+        yield
 
 
 @pytest.fixture(scope="session")

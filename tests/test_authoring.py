@@ -125,6 +125,8 @@ def test_check_reports_a_template_using_a_value_its_kind_lacks(
     assert "document.html.j2:3: shout: the template uses filter 'shout'" in run.stderr
 
 
+# The pack is installed on this process's path, which workers see only when forked after it.
+@pytest.mark.usefixtures("fresh_workers")
 def test_an_installed_template_pack_is_listed_and_used(
     cli: Callable[..., Run], write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

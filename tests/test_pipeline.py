@@ -488,3 +488,80 @@ def test_a_process_that_rendered_in_process_exits_cleanly() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True)
     assert result.returncode == 0, result.stderr.decode()
+
+
+def _worker_pid() -> tuple[int, str, str]:
+    return os.getpid(), os.getcwd(), os.environ.get("UNIONKIT_TEST_MARK", "")
+
+
+def test_kept_workers_serve_the_next_command_with_its_own_environment_and_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.workers import Workers, kept
+
+    seen = []
+    with kept():
+        for number in range(3):
+            folder = tmp_path / str(number)
+            folder.mkdir()
+            monkeypatch.chdir(folder)
+            monkeypatch.setenv("UNIONKIT_TEST_MARK", f"command {number}")
+            with Workers(1, 30, share=True) as pool:
+                seen.append(next(pool.run(_worker_pid, [()])))
+        pids = {pid for pid, _, _ in seen}
+        assert len(pids) == 1 and os.getpid() not in pids
+        (worker,) = pids
+    assert [(Path(where).name, mark) for _, where, mark in seen] == [
+        ("0", "command 0"), ("1", "command 1"), ("2", "command 2"),
+    ]  # fmt: skip
+    # Stopped when the block ends; outside it, a pool starts its own.
+    assert _ends(worker)
+    with Workers(1, 30, share=True) as pool:
+        assert next(pool.run(_worker_pid, [()]))[0] != worker
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"  # a zombie has ended
+    except (ProcessLookupError, FileNotFoundError):
+        return False
+
+
+def _ends(pid: int, seconds: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while _running(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see other processes")
+def test_the_workers_of_a_command_that_was_killed_end_with_it() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    # A command that keeps two workers (as `unionkit watch` does) and is then killed.
+    code = (
+        "import os, sys\n"
+        "from toolkit.workers import Workers, kept\n"
+        "def pid():\n"
+        "    return os.getpid()\n"
+        "with kept():\n"
+        "    with Workers(2, 30, share=True) as pool:\n"
+        "        print(*set(pool.run(pid, [(), ()])), flush=True)\n"
+        "    sys.stdin.read()\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None
+        workers = [int(pid) for pid in process.stdout.readline().split()]
+        assert len(workers) == 2 and all(_running(pid) for pid in workers)
+        process.send_signal(signal.SIGKILL)
+    assert all(_ends(pid) for pid in workers)

@@ -188,8 +188,9 @@ GENTLE_FIRST_BELOW = 1.12
 
 def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[Any, Any]:
     """Lay the document out at full size and, if it overflows its page target, find the
-    largest fitting step (a bisection that starts where the first overflow says the fit
-    will be, so a fitted document costs two or three more layouts, not one per step). The
+    largest fitting step (a bisection that starts where the overflow of the layout the
+    smaller steps keep says the fit will be, so a fitted document costs two or three more
+    layouts, not one per step). The
     context is left at the chosen step, for every renderer; returns its layout and its
     measure (at the last step when none fits)."""
     from toolkit.render.overflow import measure
@@ -214,24 +215,34 @@ def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[An
         # Over twice its pages: no legible scale saves it, so it runs on at full size.
         context.values["fit"] = {"scale": 1.0, "step": 0}
         return tried[0]
-    # Type and pictures take room roughly as the square of the scale.
-    guess = (1.0 / max(tried[0][1].ratio, 1.0)) ** 0.5
-    probe = next((i for i in range(1, last + 1) if scales[i] <= guess + 0.005), last)
-    gentle = not layout.one_page or tried[0][1].ratio < GENTLE_FIRST_BELOW
-    if scales[1] >= 1.0 and gentle:
-        # The first step changes the layout without shrinking the type (a motion's tighter
-        # spacing takes back a quarter of its page): for a document that may run on, or one
-        # a little over, try it first; it often suffices and costs the reader nothing.
-        probe = 1
     failing, fitting = 0, last + 1  # the largest step known not to fit; the smallest that does
+
+    def guess_after(step: int) -> int:
+        # Type and pictures take room roughly as the square of the scale.
+        guess = scales[step] * (1.0 / max(tried[step][1].ratio, 1.0)) ** 0.5
+        return next((i for i in range(step + 1, last + 1) if scales[i] <= guess + 0.005), last)
+
+    # The first steps may change the layout without shrinking the type (a motion's tighter
+    # spacing, a leaflet's columns). For a document that may run on, or one a little over,
+    # try the first of them: it often suffices and costs the reader nothing. Otherwise try
+    # the last: the smaller steps keep its layout, so its overflow says best how far to go.
+    full = max(i for i, scale in enumerate(scales) if scale >= 1.0)
+    gentle = not layout.one_page or tried[0][1].ratio < GENTLE_FIRST_BELOW
+    probe = 1 if full > 0 and gentle else guess_after(0)
+    if full > 0 and not gentle:
+        if fits(full):
+            fitting, probe = full, full - 1
+        else:
+            failing, probe = full, guess_after(full)
     while fitting - failing > 1:
+        if not failing < probe < fitting:
+            probe = (failing + fitting) // 2
         if fits(probe):
             fitting = probe
         else:
             failing = probe
         # Look next door first: the guess is usually one step off at most.
-        nearer = probe - 1 if fitting == probe else probe + 1
-        probe = nearer if failing < nearer < fitting else (failing + fitting) // 2
+        probe = probe - 1 if fitting == probe else probe + 1
     chosen = fitting if fitting <= last else last
     if fitting > last and not layout.one_page:
         chosen = 0  # a document that may run on is not shrunk for nothing
@@ -470,7 +481,7 @@ def preview_in_worker(
     """`preview_pdf` in a worker process, within `seconds` (default: a minute)."""
     from toolkit.workers import Workers, build_seconds
 
-    with Workers(1, seconds or build_seconds(), warm_renderers) as pool:
+    with Workers(1, seconds or build_seconds(), warm_renderers, share=True) as pool:
         result = next(pool.run(preview_pdf, [(job,)]))
     if isinstance(result, tuple):
         return result
@@ -572,7 +583,7 @@ def build_many(
     work = [(job, settings, cache.entries.get(str(job.stem))) for job in jobs]
     outcomes: list[Outcome] = []
     try:
-        with Workers(workers, seconds or build_seconds(), warm_renderers) as pool:
+        with Workers(workers, seconds or build_seconds(), warm_renderers, share=True) as pool:
             for job, result in zip(jobs, pool.run(_build_in_worker, work), strict=False):
                 outcome = outcome_of(job.source, result)
                 if pending_warning is not None:
@@ -600,7 +611,7 @@ def check_many(sources: list[Path], *, seconds: float | None = None) -> Iterator
     from toolkit.workers import Workers, build_seconds
 
     # No warming: most checks need no renderer (only a leaflet's layout does).
-    with Workers(1, seconds or build_seconds()) as pool:
+    with Workers(1, seconds or build_seconds(), share=True) as pool:
         results = pool.run(check_one, [(source,) for source in sources])
         for source, result in zip(sources, results, strict=False):
             yield outcome_of(source, result)
@@ -611,7 +622,7 @@ def build_in_memory(job: Job, formats: tuple[str, ...], *, seconds: float | None
     within `seconds` (for previews)."""
     from toolkit.workers import Workers, build_seconds
 
-    with Workers(1, seconds or build_seconds(), warm_renderers) as pool:
+    with Workers(1, seconds or build_seconds(), warm_renderers, share=True) as pool:
         result = next(pool.run(_build_unwritten, [(job, formats)]))
     return outcome_of(job.source, result)
 

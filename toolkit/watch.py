@@ -43,6 +43,8 @@ def watch_and_build(
     rebuilds, for tests)."""
     from watchfiles import Change, DefaultFilter, watch
 
+    from toolkit.workers import kept
+
     out = out_dir.resolve()
 
     class SkipOutputs(DefaultFilter):
@@ -57,13 +59,15 @@ def watch_and_build(
         jobs = plan(paths, out_dir).jobs
         build_many(jobs, Settings(formats=tuple(formats), force=True), out_dir, 1, report)
 
-    build_all()
-    folders = watched_folders(paths, out_dir)
-    say(f"watching {', '.join(map(str, folders))} (Ctrl-C to stop)")
-    changes_seen = watch(*folders, watch_filter=SkipOutputs(), debounce=debounce_ms)
-    for rebuilds, changes in enumerate(changes_seen, start=1):
-        names = sorted({Path(path).name for _, path in changes})
-        say(f"changed: {', '.join(names)}; building again")
+    # One worker serves every rebuild, with what it loaded for the first still loaded.
+    with kept():
         build_all()
-        if stop_after is not None and rebuilds >= stop_after:
-            return
+        folders = watched_folders(paths, out_dir)
+        say(f"watching {', '.join(map(str, folders))} (Ctrl-C to stop)")
+        changes_seen = watch(*folders, watch_filter=SkipOutputs(), debounce=debounce_ms)
+        for rebuilds, changes in enumerate(changes_seen, start=1):
+            names = sorted({Path(path).name for _, path in changes})
+            say(f"changed: {', '.join(names)}; building again")
+            build_all()
+            if stop_after is not None and rebuilds >= stop_after:
+                return

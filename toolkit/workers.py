@@ -5,11 +5,14 @@ ending its worker, which is replaced."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -62,8 +65,17 @@ def _serve(connection: Connection, prepare: Callable[[], None] | None) -> None:
         prepare()
     # Ready: a task's time is counted from here, not from the worker's start.
     connection.send(_READY)
+    # A worker whose command ended without stopping it (killed, say) ends too, rather than
+    # wait for a task for ever: its own copy of the command's end of the pipe would keep
+    # the pipe open.
+    parent = multiprocessing.parent_process()
+    watched: list[Connection | int] = [connection]
+    if parent is not None and parent.sentinel is not None:
+        watched.append(parent.sentinel)
     while True:
         try:
+            if connection not in wait(watched):
+                return
             task = connection.recv()
         except (EOFError, OSError):
             return
@@ -97,7 +109,18 @@ class _Worker:
     def __init__(self, context: Any, prepare: Callable[[], None] | None) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, prepare), daemon=True)
-        self.process.start()
+        forked = context.get_start_method() == "fork"
+        if forked:
+            # A forked worker's garbage collector would otherwise walk every object it
+            # inherited, writing to each and so copying much of the parent's memory (a
+            # fifth of a build's time when the parent is large, as a test run is); frozen
+            # objects are left alone.
+            gc.freeze()
+        try:
+            self.process.start()
+        finally:
+            if forked:
+                gc.unfreeze()
         child.close()
         self.task: int | None = None
         self.deadline = 0.0
@@ -121,13 +144,36 @@ class _Worker:
         self.connection.close()
 
 
+# Worker processes kept between commands in this thread, by how they were prepared.
+_KEPT: ContextVar[dict[object, list[_Worker]] | None] = ContextVar("kept_workers", default=None)
+
+
+@contextmanager
+def kept(keep: bool = True) -> Iterator[None]:
+    """Within this block (in this thread), the worker processes a command starts are kept
+    for the next command instead of stopped, so each starts with a worker that has already
+    loaded what builds need, as `unionkit watch` rebuilds after every save. Each task is
+    sent the environment and folder it runs with. The workers are stopped at the end.
+    `keep=False` starts and stops workers for each command inside, as usual."""
+    store: dict[object, list[_Worker]] | None = {} if keep else None
+    token = _KEPT.set(store)
+    try:
+        yield
+    finally:
+        for workers in (store or {}).values():
+            for worker in workers:
+                worker.stop()
+        _KEPT.reset(token)
+
+
 class Workers:
     """A few worker processes that run tasks in order, each within `seconds`.
 
     Use as a context manager; `run` yields the results in the order of the tasks. A task
     past its time, or whose worker dies, yields `Stopped`, and a fresh worker takes the
     next task; a task that raises yields `Failed` (functions run here should report their
-    own problems rather than raise).
+    own problems rather than raise). With `share`, the workers are those kept by `kept()`
+    when it is in force.
     """
 
     def __init__(
@@ -135,12 +181,18 @@ class Workers:
         size: int,
         seconds: float = BUILD_SECONDS,
         prepare: Callable[[], None] | None = None,
+        *,
+        share: bool = False,
     ) -> None:
         self.size = max(1, size)
         self.seconds = seconds
         self.method = _start_method()
         self._context = multiprocessing.get_context(self.method)
         self._workers: list[_Worker] = []
+        store = _KEPT.get() if share else None
+        self._kept = store is not None
+        if store is not None:
+            self._workers = store.setdefault(prepare, [])
         # `prepare` (imports, fonts) runs once here when workers are forked from this
         # process, so each starts ready; otherwise once in each worker.
         self._prepare = prepare
@@ -155,6 +207,11 @@ class Workers:
         self.close()
 
     def close(self) -> None:
+        if self._kept:
+            # Kept for the next command, unless left with a task it is still working on.
+            for worker in [w for w in self._workers if w.task is not None]:
+                self._replace(worker, kill=True)
+            return
         for worker in self._workers:
             worker.stop()
         self._workers = []
@@ -166,8 +223,10 @@ class Workers:
         pending = list(enumerate(arguments))[::-1]
         done: dict[int, Any] = {}
         following = 0
-        # Workers forked from this process see its folder and environment; others are told.
-        state = None if self.method == "fork" else (dict(os.environ), os.getcwd())
+        # Workers forked from this process for this command see its folder and environment;
+        # others, and kept ones, are told.
+        told = self.method != "fork" or self._kept
+        state = (dict(os.environ), os.getcwd()) if told else None
         while following < len(arguments):
             while pending and len(self._busy()) < min(self.size, len(arguments)):
                 worker = self._idle()

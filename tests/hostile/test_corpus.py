@@ -49,6 +49,10 @@ from pypdf import PdfReader
 from tests.conftest import MINIMAL, ROOT, Run, docx_text, pdf_text, run_cli, squash
 from toolkit.loader import clean_text
 
+# Each case's build starts its own worker processes, as a command run alone does: they are
+# forked with the guard below in place, and no case can leave anything behind for the next.
+pytestmark = pytest.mark.usefixtures("fresh_workers")
+
 CASES_DIR = Path(__file__).parent / "cases"
 SECRET = "SECRET-7f3a"
 
