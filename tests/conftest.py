@@ -168,7 +168,9 @@ def example_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shared.mkdir(parents=True, exist_ok=True)
     out = shared / "out"
     with (shared / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        # A POSIX lock belongs to this process alone: the worker processes forked while it
+        # is held (and kept for later builds) do not hold it with their copy of the file.
+        fcntl.lockf(lock, fcntl.LOCK_EX)
         if not (shared / "done").exists():
             before = os.environ.get("SOURCE_DATE_EPOCH")
             os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE
