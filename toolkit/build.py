@@ -190,9 +190,8 @@ def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[An
     """Lay the document out at full size and, if it overflows its page target, find the
     largest fitting step (a bisection that starts where the overflow of the layout the
     smaller steps keep says the fit will be, so a fitted document costs two or three more
-    layouts, not one per step). The
-    context is left at the chosen step, for every renderer; returns its layout and its
-    measure (at the last step when none fits)."""
+    layouts, not one per step). The context is left at the chosen step, for every renderer;
+    returns its layout and its measure (at the last step when none fits)."""
     from toolkit.render.overflow import measure
     from toolkit.render.pdf import lay_out
 
