@@ -63,6 +63,19 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class _Watched:
+    """An ASGI `send` that notes whether the response has started: after that, no other
+    answer can be sent in its place."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self.send(message)
+
+
 class QuietErrors:
     """Answers a failure with `respond` (a short page) and logs only what failed and where:
     the exception's type and the line of unionkit's code it came from, never its message or
@@ -78,20 +91,14 @@ class QuietErrors:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched = _Watched(send)
         try:
             await self.app(scope, receive, watched)
         except Exception as exc:  # noqa: BLE001 - every failure is answered, none is quoted
             logging.getLogger("unionkit.web").error(
                 "a request failed: %s at %s", type(exc).__name__, failed_at(exc)
             )
-            if not started:
+            if not watched.started:
                 await self.respond(scope, receive, send)
 
 
@@ -147,17 +154,11 @@ class BodyLimit:
                     raise BodyTooLarge
             return message
 
-        started = False
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched = _Watched(send)
         try:
             await self.app(scope, counted, watched)
         except BodyTooLarge:
-            if not started:
+            if not watched.started:
                 await self.refuse(scope, receive, send)
 
 
