@@ -7,7 +7,9 @@ compare unionkit with the floor of its own route rather than with another machin
 from __future__ import annotations
 
 import csv
+import http.client
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -162,6 +164,20 @@ def workspace(folder: Path, rows: int) -> tuple[Path, Path]:
     return folder / "model-resolution.yaml", table
 
 
+def form_session(port: int, path: str) -> tuple[http.client.HTTPConnection, dict[str, str], str]:
+    """A connection to the bench's server that has fetched the form at `path`: the headers
+    to post it with (its session cookie) and its CSRF token."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("set-cookie", "").split(";")[0]
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token, f"no form at {path}"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    return connection, headers, token[1]
+
+
 def timed(command: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
@@ -271,8 +287,6 @@ def web(folder: Path) -> tuple[dict[str, float], dict[str, float]]:
     campaign page, a branch's PDF and DOCX through the form against the CLI's own build of
     the same document (warm, in one process), and campaign page requests a second from 8
     keep-alive clients (bounded: 3,000 requests or 20 seconds)."""
-    import http.client
-    import re
     import threading
     import urllib.parse
 
@@ -317,19 +331,12 @@ def web(folder: Path) -> tuple[dict[str, float], dict[str, float]]:
         first_byte()
         figures["web_ttfb_ms"] = 1000 * statistics.median(first_byte() for _ in range(50))
 
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        connection.request("GET", "/make/model-resolution")
-        response = connection.getresponse()
-        page = response.read().decode()
-        cookie = response.getheader("set-cookie", "").split(";")[0]
-        token = re.search(r'name="csrf" value="([^"]+)"', page)
-        assert token
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        connection, headers, token = form_session(port, "/make/model-resolution")
 
         def copy() -> float:
             start = time.perf_counter()
             for fmt in ("pdf", "docx"):
-                body = urllib.parse.urlencode({"csrf": token[1], "action": fmt, **WEB_BRANCH})
+                body = urllib.parse.urlencode({"csrf": token, "action": fmt, **WEB_BRANCH})
                 connection.request("POST", "/make/model-resolution", body, headers)
                 answer = connection.getresponse()
                 data = answer.read()
@@ -400,7 +407,6 @@ def _port() -> int:
 
 
 def _wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
-    import http.client
 
     deadline = time.monotonic() + 180
     while True:
@@ -423,9 +429,7 @@ def signing(folder: Path, backend: str) -> tuple[dict[str, float], dict[str, flo
     thank-you page, which they then load, as a browser does (bounded: 5,000 signatures or
     180 seconds). Signatures a second, p99 of the time to keep one, and the rows counted
     afterwards: none lost, none duplicated (a failure stops the bench)."""
-    import http.client
     import os
-    import re
     import threading
     import urllib.parse
     import uuid
@@ -482,14 +486,7 @@ def signing(folder: Path, backend: str) -> tuple[dict[str, float], dict[str, flo
 
         def signer() -> None:
             nonlocal taken
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            connection.request("GET", "/sign/open-letter")
-            answer = connection.getresponse()
-            page = answer.read().decode()
-            cookie = answer.getheader("set-cookie", "").split(";")[0]
-            token = re.search(r'name="csrf" value="([^"]+)"', page)
-            assert token, "no form on the sign-on page"
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+            connection, headers, token = form_session(port, "/sign/open-letter")
             while time.monotonic() < stop:
                 with lock:
                     if taken >= SIGNATURES:
@@ -497,7 +494,7 @@ def signing(folder: Path, backend: str) -> tuple[dict[str, float], dict[str, flo
                     number = taken
                     taken += 1
                 body = urllib.parse.urlencode({
-                    "csrf": token[1], "website": "", "name": f"Signer {number} Bench",
+                    "csrf": token, "website": "", "name": f"Signer {number} Bench",
                     "organisation": f"Branch {number % 40}", "role": "member",
                     "email": f"signer{number}@example.org", "publish": choices[number % 3],
                 })  # fmt: skip
