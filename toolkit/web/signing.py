@@ -329,15 +329,13 @@ async def sign_page(request: Request, state: AppState) -> Response:
 
 
 def _keep(state: AppState, letter: SigningLetter, values: dict[str, str]) -> None:
-    from toolkit.database.signatures import Choice
+    from toolkit.database.signatures import CHOICES
     from toolkit.signatories import Signatory
 
     if state.signatures is None:
         raise HTTPException(503)
-    choice: Choice = "name"
-    for option in ("name", "initials", "count"):
-        if values["publish"] == option:
-            choice = option
+    # The form was checked: its choice is one of CHOICES (found there for its type).
+    choice = next(option for option in CHOICES if option == values["publish"])
     state.signatures.sign(
         letter.key,
         Signatory(
@@ -377,6 +375,7 @@ def _page(
     errors: dict[str, str],
 ) -> bytes:
     from toolkit.context import format_date
+    from toolkit.database.signatures import CHOICES
     from toolkit.markdown import to_html
     from toolkit.site.pages import PageWords, page_context, page_url
     from toolkit.web.app import _address, _render
@@ -439,7 +438,7 @@ def _page(
     ]
     choices = [
         {"value": value, "label": words[f"sign_publish_{value}"], "id": f"sign-publish-{value}"}
-        for value in ("name", "initials", "count")
+        for value in CHOICES
     ]
     closed = letter.closed()
     values_out = context | {
