@@ -15,7 +15,7 @@ from functools import cache
 from sqlalchemy import delete, select, update
 
 from toolkit.database import Database, audit, organiser_accounts, organiser_sessions
-from toolkit.database.signatures import record, utcnow
+from toolkit.database.signatures import aware, record, utcnow
 from toolkit.errors import UnionkitError
 
 # scrypt from Python's own hashlib: memory-hard (32 MiB a guess at these settings, about
@@ -79,12 +79,6 @@ def _dummy() -> str:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -179,7 +173,7 @@ class Organisers:
         if row is None:
             verify_password(password, _dummy())
             return Login()
-        locked = _aware(row.locked_until)
+        locked = aware(row.locked_until) if row.locked_until else None
         if locked is not None and locked > now:
             return Login(locked_until=locked)
         if not verify_password(password, row.password_hash):
@@ -228,7 +222,7 @@ class Organisers:
                     organiser_sessions.c.token_hash == _token_hash(token)
                 )
             ).first()
-        if row is None or (_aware(row.expires_at) or now) <= now:
+        if row is None or row.expires_at is None or aware(row.expires_at) <= now:
             return None
         return str(row.organiser)
 
@@ -248,7 +242,7 @@ class Organisers:
             rows = connection.execute(select(audit).order_by(audit.c.id.desc()).limit(limit))
             return [
                 AuditEntry(
-                    _aware(row.at) or utcnow(),
+                    aware(row.at) if row.at else utcnow(),
                     row.organiser,
                     row.action,
                     row.letter,

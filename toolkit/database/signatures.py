@@ -39,7 +39,7 @@ def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def _aware(moment: datetime.datetime) -> datetime.datetime:
+def aware(moment: datetime.datetime) -> datetime.datetime:
     """A time read back from the database, in UTC (SQLite keeps no zone: it was UTC)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
@@ -109,7 +109,7 @@ class Stored:
             line=line,
             answer=answer_for(self.publish),
             policy="required",
-            timestamp=_aware(self.answered_at).replace(tzinfo=None),
+            timestamp=aware(self.answered_at).replace(tzinfo=None),
             source=f"collected:{self.id}",
         )
 
@@ -129,8 +129,8 @@ class Stored:
             }[self.publish],
             "language": self.language,
             "status": self.status,
-            "signed_at": _aware(self.signed_at).isoformat(),
-            "answered_at": _aware(self.answered_at).isoformat(),
+            "signed_at": aware(self.signed_at).isoformat(),
+            "answered_at": aware(self.answered_at).isoformat(),
         }
 
 
@@ -146,8 +146,8 @@ def _stored(row: Row[Any]) -> Stored:
         publish=row.publish,
         language=row.language,
         status=row.status,
-        signed_at=_aware(row.signed_at),
-        answered_at=_aware(row.answered_at),
+        signed_at=aware(row.signed_at),
+        answered_at=aware(row.answered_at),
         purged=row.purged_at is not None,
     )
 
