@@ -138,9 +138,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def memo(size: int = 64) -> Callable[[F], F]:
-    """For values computed from unionkit's own shipped files or the machine (a message
-    catalogue, the Markdown parser's rules, which fonts draw a character), which do not
-    change while it runs: kept by their arguments, at most `size` of them."""
+    """For values computed from their arguments alone (a QR code for a link) or from
+    unionkit's own shipped files or the machine (a message catalogue, the Markdown parser's
+    rules, which fonts draw a character), which do not change while it runs: kept by their
+    arguments, at most `size` of them."""
 
     def wrap(function: F) -> F:
         return cast(F, functools.lru_cache(maxsize=size)(function))

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup, escape
 
-from toolkit.cache import ENVIRONMENTS, PerThread, read_file
+from toolkit.cache import ENVIRONMENTS, PerThread, memo, read_file
 from toolkit.clock import creation_date
 from toolkit.context import DocumentContext, ImageRef
 from toolkit.errors import Problem, RenderError
@@ -128,17 +128,22 @@ def qr_code(link: str | None, size_mm: float = 25) -> Markup:
     """A vector QR code for `link`, `size_mm` wide, as an inline SVG image."""
     if not link:
         return Markup("")
-    import base64
-
-    import segno
-
-    svg = segno.make(str(link), error="m").svg_inline(scale=1, border=2, omitsize=False)
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     size = max(10.0, min(float(size_mm), 80.0))
     return Markup(
         '<img class="qr-code" src="data:image/svg+xml;base64,{}" style="width: {}mm; height: {}mm"'
         ' alt="{}">'
-    ).format(data, size, size, link)
+    ).format(_qr_svg(str(link)), size, size, link)
+
+
+@memo(16)
+def _qr_svg(link: str) -> str:
+    # Kept: fitting a page fills the template several times with the same link.
+    import base64
+
+    import segno
+
+    svg = segno.make(link, error="m").svg_inline(scale=1, border=2, omitsize=False)
+    return base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
