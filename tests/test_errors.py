@@ -269,6 +269,15 @@ def test_broken_yaml_gives_one_line_per_problem(cli, tmp_path, command, text):
     assert not outputs(tmp_path / "out")
 
 
+def test_a_tab_in_the_indentation_is_named_at_its_line(cli, tmp_path):
+    source = tmp_path / "doc.yaml"
+    source.write_text(BROKEN["tab-indentation"], encoding="utf-8")
+    run = cli("check", source)
+    assert_failed_cleanly(run)
+    assert f"{source}:3: not valid YAML" in run.stderr
+    assert "indented with a tab: YAML indents with spaces only" in run.stderr
+
+
 @pytest.mark.parametrize("command", ["check", "build"])
 @pytest.mark.parametrize("data", BINARY.values(), ids=BINARY.keys())
 def test_binary_or_non_utf8_file_gives_a_clean_error(cli, tmp_path, command, data):
