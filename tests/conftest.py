@@ -23,6 +23,43 @@ EXAMPLE_DOCUMENTS = sorted(
 SOURCE_DATE = "1386806400"
 
 
+# The modules that take longest on two cores, longest first. The test processes take whole
+# modules (`--dist loadscope`) in this order, then the rest, largest first, so that no long
+# module starts last while the other process has nothing left to do.
+LONGEST_FIRST = (
+    "hostile/test_corpus.py",
+    "test_motions.py",
+    "test_print.py",
+    "test_pipeline.py",
+    "test_browser.py",
+    "test_signing_browser.py",
+    "test_signing.py",
+    "test_batch.py",
+    "test_site.py",
+    "test_build.py",
+    "test_web.py",
+    "test_letters.py",
+    "test_authoring.py",
+    "test_leaflets.py",
+    "test_clients.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    modules: dict[str, int] = {}
+    for item in items:
+        name = item.path.relative_to(ROOT / "tests").as_posix()
+        modules[name] = modules.get(name, 0) + 1
+
+    def order(item: pytest.Item) -> tuple[int, int]:
+        name = item.path.relative_to(ROOT / "tests").as_posix()
+        if name in LONGEST_FIRST:
+            return (LONGEST_FIRST.index(name), 0)
+        return (len(LONGEST_FIRST), -modules[name])
+
+    items.sort(key=order)
+
+
 @dataclass
 class Run:
     """What one CLI invocation did."""
