@@ -567,3 +567,27 @@ def test_the_workers_of_a_command_that_was_killed_end_with_it() -> None:
         assert len(workers) == 2 and all(_running(pid) for pid in workers)
         process.send_signal(signal.SIGKILL)
     assert all(_ends(pid) for pid in workers)
+
+
+def _imported(module: str) -> bool:
+    import sys
+
+    return module in sys.modules
+
+
+def test_workers_from_a_fork_server_start_with_the_renderers_imported() -> None:
+    from toolkit.workers import Workers
+
+    # A process running other threads (a web server) cannot fork itself safely: its workers
+    # come from a fork server, which has imported the renderers once for all of them.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with Workers(1, 60) as pool:
+            assert pool.method == "forkserver"
+            imported = next(pool.run(_imported, [("weasyprint",)]))
+    finally:
+        stop.set()
+        thread.join()
+    assert imported is True
