@@ -20,14 +20,20 @@ pytestmark = pytest.mark.xdist_group("browser")
 PASSWORD = "four words for moderators"
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for both databases."""
+    with chromium_browser() as chromium:
+        yield chromium
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, browser: Any
 ) -> Iterator[tuple[Any, str, Path]]:
     from toolkit.web.server import set_password
 
     with ExitStack() as stack:
-        browser = stack.enter_context(chromium_browser())
         database = None
         if request.param == "postgresql":
             database = stack.enter_context(postgresql_schema())
