@@ -45,6 +45,15 @@ LONGEST_FIRST = (
 )
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: a test process per core and one more, since the suite spends a part of its
+    time waiting on browsers, LibreOffice and servers that the extra process fills (on two
+    cores, 86 s against 89-91 s with two processes)."""
+    import os
+
+    return (os.cpu_count() or 1) + 1
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     modules: dict[str, int] = {}
     for item in items:
