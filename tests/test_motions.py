@@ -610,12 +610,13 @@ def test_the_amended_docx_holds_word_tracked_changes_by_the_mover(amended: Path)
     assert "<w:delText" in xml and "report back to next year" in xml
 
 
-def _libreoffice_profile(folder: Path) -> Path:
-    """A LibreOffice profile with a macro that accepts or rejects every tracked change and
-    saves the text: LibreOffice itself settles the changes."""
+def _libreoffice_profile(folder: Path, first: list[str]) -> Path:
+    """A LibreOffice profile, made by its first run (`first`, a conversion), then given a
+    macro that accepts and rejects every tracked change and saves the text of each:
+    LibreOffice itself settles the changes."""
     assert SOFFICE is not None
     profile = folder / "lo-profile"
-    _soffice(profile, ["--terminate_after_init"])
+    _soffice(profile, first)
     library = profile / "user" / "basic" / "Standard"
     (library / "Changes.xba").write_text(SETTLE_MACRO, encoding="utf-8")
     index = library / "script.xlb"
@@ -631,7 +632,12 @@ def _libreoffice_profile(folder: Path) -> Path:
 SETTLE_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
 <script:module xmlns:script="http://openoffice.org/2000/script" script:name="Changes" script:language="StarBasic">
-Sub Settle(source As String, target As String, command As String)
+Sub Settle(source As String, accepted As String, rejected As String)
+  Call SettleAll(source, accepted, &quot;AcceptAllTrackedChanges&quot;)
+  Call SettleAll(source, rejected, &quot;RejectAllTrackedChanges&quot;)
+End Sub
+
+Sub SettleAll(source As String, target As String, command As String)
   Dim load(0) As New com.sun.star.beans.PropertyValue
   load(0).Name = &quot;Hidden&quot;
   load(0).Value = True
@@ -668,21 +674,19 @@ def test_libreoffice_lists_accepts_and_rejects_the_tracked_changes(
     amended: Path, tmp_path: Path
 ) -> None:
     source = amended / "conference-amendment-amended.docx"
-    profile = _libreoffice_profile(tmp_path)
     # LibreOffice's own file format lists each change with its author and date.
-    _soffice(profile, ["--convert-to", "fodt", "--outdir", str(tmp_path), str(source)])
+    profile = _libreoffice_profile(
+        tmp_path, ["--convert-to", "fodt", "--outdir", str(tmp_path), str(source)]
+    )
     flat = (tmp_path / "conference-amendment-amended.fodt").read_text(encoding="utf-8")
     regions = re.findall(r"<text:changed-region.*?</text:changed-region>", flat, re.DOTALL)
     assert len(regions) >= 4
     assert all("<dc:creator>London Transport Region</dc:creator>" in r for r in regions)
     assert any("<text:insertion>" in r for r in regions)
     assert any("<text:deletion>" in r for r in regions)
-    texts = {}
-    for command in ("AcceptAllTrackedChanges", "RejectAllTrackedChanges"):
-        target = tmp_path / f"{command}.txt"
-        _soffice(profile, [f'macro:///Standard.Changes.Settle("{source}","{target}","{command}")'])
-        texts[command] = squash(target.read_text(encoding="utf-8-sig"))
-    accepted, rejected = texts["AcceptAllTrackedChanges"], texts["RejectAllTrackedChanges"]
+    targets = (tmp_path / "accepted.txt", tmp_path / "rejected.txt")
+    _soffice(profile, ['macro:///Standard.Changes.Settle("{}","{}","{}")'.format(source, *targets)])
+    accepted, rejected = (squash(target.read_text(encoding="utf-8-sig")) for target in targets)
     assert "activists, among them Roza Tuletaeva;" in accepted
     assert "report back to the Council of Executives within six months." in accepted
     assert "next year's conference" not in accepted
