@@ -173,10 +173,10 @@ def squash(text: str) -> str:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def warm_renderers() -> Iterator[None]:
-    """Render one document of each built-in template in this test process, once, and keep
-    the worker processes that builds start for the next build (`toolkit.workers.kept`, as
-    `unionkit watch` does): the workers are forked from this process with the templates
+def warm_renderers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Render a short document of each built-in template in this test process, once, and
+    keep the worker processes that builds start for the next build (`toolkit.workers.kept`,
+    as `unionkit watch` does): the workers are forked from this process with the templates
     compiled and the fonts loaded, and then serve every test's builds, as a long batch's
     worker serves its documents (without this, every build would pay a cold start)."""
     from toolkit import api
@@ -184,8 +184,22 @@ def warm_renderers() -> Iterator[None]:
     from toolkit.workers import kept
 
     load()
-    for name in ("model-resolution", "open-letter", "sign-on-sheet", "film-flyer"):
-        checked = api.check(api.load(EXAMPLES / "zhanaozen" / f"{name}.yaml"))
+    folder = tmp_path_factory.mktemp("warm")
+    for name in ("campaign.yaml", "logo.png"):
+        shutil.copy(EXAMPLES / "zhanaozen" / name, folder / name)
+    starter = ROOT / "toolkit" / "starter_files" / "letter.yaml"
+    (folder / "letter.yaml").write_text(starter.read_text(encoding="utf-8"), encoding="utf-8")
+    documents = {
+        "motion.yaml": MINIMAL + "campaign: campaign.yaml\n",
+        "sheet.yaml": "template: sign-on-sheet\ncampaign: campaign.yaml\nletter: letter.yaml\n"
+        "rows: 5\npages: 1\n",
+    }
+    for name, text in documents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    # The flyer as it is: it warms the pictures' code too.
+    flyer = EXAMPLES / "zhanaozen" / "film-flyer.yaml"
+    for source in (folder / "motion.yaml", folder / "letter.yaml", folder / "sheet.yaml", flyer):
+        checked = api.check(api.load(source))
         for fmt in ("pdf", "docx"):
             api.render(checked, fmt)
     with kept():
