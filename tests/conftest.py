@@ -224,7 +224,10 @@ def example_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import fcntl
     import os
 
-    shared = tmp_path_factory.getbasetemp().parent / "examples-once"
+    # The test processes of one run share their base folder's parent; a run without them
+    # has only its own (whose parent every run shares).
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "examples-once"
     shared.mkdir(parents=True, exist_ok=True)
     out = shared / "out"
     with (shared / "lock").open("w") as lock:

@@ -591,3 +591,38 @@ def test_workers_from_a_fork_server_start_with_the_renderers_imported() -> None:
         stop.set()
         thread.join()
     assert imported is True
+
+
+PDFIUM_FROM_THREADS = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from toolkit.preview import first_page_picture
+from toolkit.safety import pdf_findings
+pdfs = [path.read_bytes() for path in sorted(Path(sys.argv[1]).rglob("*.pdf"))][:6]
+def check(number):
+    data = pdfs[number % len(pdfs)]
+    for _ in range(6):
+        assert pdf_findings(data) == [], "a sound PDF was said to hold something"
+        first_page_picture(data, 120)
+with ThreadPoolExecutor(8) as pool:
+    list(pool.map(check, range(16)))
+print("ok")
+"""
+
+
+def test_pdfium_is_used_by_one_thread_at_a_time(example_outputs: Path) -> None:
+    import subprocess
+    import sys
+
+    # PDFium called from two threads at once returns wrong answers or crashes the process:
+    # the checks of written PDFs and the pictures of their pages take turns. In a process of
+    # its own, so that a crash fails this test rather than ending the test run.
+    run = subprocess.run(
+        [sys.executable, "-c", PDFIUM_FROM_THREADS, str(example_outputs)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (run.returncode, run.stdout.strip()) == (0, "ok"), run.stderr[-2000:]

@@ -21,13 +21,12 @@ def preview_page(
     source: Path, page: int, dpi: int, target: Path | None
 ) -> tuple[Outcome, Path | None]:
     """Render page `page` (from 1) of `source` at `dpi` to `target` (default out/NAME-PAGE.png)."""
-    import pypdfium2
+    from toolkit.pdfium import opened
 
     outcome, pdf, overflow = preview_in_worker(Job(source, Path("out") / safe_stem(source.stem)))
     if pdf is None:
         return outcome, None
-    document = pypdfium2.PdfDocument(pdf)
-    try:
+    with opened(pdf) as document:
         if page > len(document):
             outcome.problems.append(
                 Problem(source, None, "", f"has {len(document)} pages, so there is no page {page}")
@@ -51,8 +50,6 @@ def preview_page(
         cuts = [mm for index, mm in (overflow.cuts if overflow else []) if index == page - 1]
         if cuts:
             _mark_overflow(picture, pdf_page, cuts, dpi)
-    finally:
-        document.close()
     target = target or Path("out") / f"{safe_stem(source.stem)}-{page}.png"
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
@@ -63,15 +60,12 @@ def preview_page(
 def first_page_picture(pdf: bytes | Path, width: int) -> Any:
     """The first page of a PDF drawn `width` pixels wide (a PIL image, RGB): the site's
     thumbnails and the web form's live preview."""
-    import pypdfium2
+    from toolkit.pdfium import opened
 
-    document = pypdfium2.PdfDocument(pdf)
-    try:
+    with opened(pdf) as document:
         page = document[0]
         page_width, _ = page.get_size()
         return page.render(scale=width / page_width).to_pil().convert("RGB")
-    finally:
-        document.close()
 
 
 def _mark_overflow(picture: Any, pdf_page: Any, cuts: list[float], dpi: int) -> None:

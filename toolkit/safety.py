@@ -273,56 +273,61 @@ def pdf_findings(data: bytes) -> list[Finding]:
     scripts, page actions, annotations other than links, links other than to web addresses,
     one email address and places in the document. pdfium reads the pages (fast, whatever
     the length); the catalogue is checked as it is written (`catalogue_findings`)."""
+    import pypdfium2
+
+    from toolkit.pdfium import opened
+
+    try:
+        with opened(data) as document:
+            return _page_findings(document)
+    except pypdfium2.PdfiumError:
+        return [Finding("the PDF", "cannot be read back")]
+
+
+def _page_findings(document: Any) -> list[Finding]:
+    """What `pdf_findings` finds in an opened document (PDFium's lock held)."""
     import ctypes
 
-    import pypdfium2
     import pypdfium2.raw as pdfium
 
     findings: list[Finding] = []
-    try:
-        document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError:
-        return [*findings, Finding("the PDF", "cannot be read back")]
-    try:
-        if pdfium.FPDFDoc_GetAttachmentCount(document.raw) > 0:
-            findings.append(Finding("the PDF", "an attached file"))
-        if pdfium.FPDFDoc_GetJavaScriptActionCount(document.raw) > 0:
-            findings.append(Finding("the PDF", "JavaScript"))
-        for number in range(len(document)):
-            page = document[number]
-            where = f"page {number + 1}"
-            for trigger in (0, 1):  # the page's open and close actions
-                if pdfium.FPDF_GetPageAAction(page.raw, trigger):
-                    findings.append(Finding(where, "an action when the page opens or closes"))
-            for index in range(pdfium.FPDFPage_GetAnnotCount(page.raw)):
-                annotation = pdfium.FPDFPage_GetAnnot(page.raw, index)
-                kind = pdfium.FPDFAnnot_GetSubtype(annotation)
-                pdfium.FPDFPage_CloseAnnot(annotation)
-                if kind != _LINK_ANNOTATION:
-                    findings.append(Finding(where, f"an annotation of type {kind}"))
-            position = ctypes.c_int(0)
-            link = pdfium.FPDF_LINK()
-            while pdfium.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
-                action = pdfium.FPDFLink_GetAction(link)
-                if not action:
-                    continue  # a destination in this document
-                kind = pdfium.FPDFAction_GetType(action)
-                if kind == 1:
-                    continue
-                if kind != 3:
-                    name = _ACTION_NAMES.get(kind, "do something")
-                    findings.append(Finding(where, f"a link that would {name}"))
-                    continue
-                size = pdfium.FPDFAction_GetURIPath(document.raw, action, None, 0)
-                buffer = ctypes.create_string_buffer(size)
-                pdfium.FPDFAction_GetURIPath(document.raw, action, buffer, size)
-                target = buffer.value.decode("utf-8", errors="replace")
-                why = safe_link(target)
-                if why:
-                    findings.append(Finding(where, f"{why} ({target[:80]!r})"))
-            page.close()
-    finally:
-        document.close()
+    if pdfium.FPDFDoc_GetAttachmentCount(document.raw) > 0:
+        findings.append(Finding("the PDF", "an attached file"))
+    if pdfium.FPDFDoc_GetJavaScriptActionCount(document.raw) > 0:
+        findings.append(Finding("the PDF", "JavaScript"))
+    for number in range(len(document)):
+        page = document[number]
+        where = f"page {number + 1}"
+        for trigger in (0, 1):  # the page's open and close actions
+            if pdfium.FPDF_GetPageAAction(page.raw, trigger):
+                findings.append(Finding(where, "an action when the page opens or closes"))
+        for index in range(pdfium.FPDFPage_GetAnnotCount(page.raw)):
+            annotation = pdfium.FPDFPage_GetAnnot(page.raw, index)
+            kind = pdfium.FPDFAnnot_GetSubtype(annotation)
+            pdfium.FPDFPage_CloseAnnot(annotation)
+            if kind != _LINK_ANNOTATION:
+                findings.append(Finding(where, f"an annotation of type {kind}"))
+        position = ctypes.c_int(0)
+        link = pdfium.FPDF_LINK()
+        while pdfium.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
+            action = pdfium.FPDFLink_GetAction(link)
+            if not action:
+                continue  # a destination in this document
+            kind = pdfium.FPDFAction_GetType(action)
+            if kind == 1:
+                continue
+            if kind != 3:
+                name = _ACTION_NAMES.get(kind, "do something")
+                findings.append(Finding(where, f"a link that would {name}"))
+                continue
+            size = pdfium.FPDFAction_GetURIPath(document.raw, action, None, 0)
+            buffer = ctypes.create_string_buffer(size)
+            pdfium.FPDFAction_GetURIPath(document.raw, action, buffer, size)
+            target = buffer.value.decode("utf-8", errors="replace")
+            why = safe_link(target)
+            if why:
+                findings.append(Finding(where, f"{why} ({target[:80]!r})"))
+        page.close()
     return findings
 
 

@@ -284,9 +284,9 @@ def svg_to_png(path: Path, dpi: int = 200) -> io.BytesIO:
 
 def _svg_png(path: Path, dpi: int) -> bytes:
     """WeasyPrint draws the SVG, pdfium turns it into pixels."""
-    import pypdfium2
     from weasyprint import HTML
 
+    from toolkit.pdfium import opened
     from toolkit.render.pdf import LocalFetcher
 
     fetcher = LocalFetcher([], [path])
@@ -296,11 +296,8 @@ def _svg_png(path: Path, dpi: int) -> bytes:
         f'<img src="{path.resolve().as_uri()}">'
     )
     pdf = HTML(string=html, url_fetcher=fetcher).write_pdf()
-    document = pypdfium2.PdfDocument(pdf)
-    try:
+    with opened(pdf) as document:
         page = document[0].render(scale=dpi / 72).to_pil().convert("RGB")
-    finally:
-        document.close()
     # The drawing sits at the top left of a blank page: keep only the drawing.
     from PIL import ImageChops
 

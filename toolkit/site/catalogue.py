@@ -254,16 +254,13 @@ def _note(document: api.LoadedDocument) -> str:
 
 def _publish(built: Path, public: Path, files: Path) -> tuple[str, int, int]:
     """Copy a built PDF to the site; its path there, size and page count."""
-    import pypdfium2
+    from toolkit.pdfium import opened
 
     path, size = _publish_file(built, public, files)
     if not path:
         return "", 0, 0
-    pdf = pypdfium2.PdfDocument(public / path)
-    try:
+    with opened(public / path) as pdf:
         pages = len(pdf)
-    finally:
-        pdf.close()
     return path, size, pages
 
 
