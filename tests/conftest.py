@@ -55,16 +55,16 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    modules: dict[str, int] = {}
-    for item in items:
-        name = item.path.relative_to(ROOT / "tests").as_posix()
-        modules[name] = modules.get(name, 0) + 1
+    from collections import Counter
+
+    module = {item: item.path.relative_to(ROOT / "tests").as_posix() for item in items}
+    tests = Counter(module.values())
 
     def order(item: pytest.Item) -> tuple[int, int]:
-        name = item.path.relative_to(ROOT / "tests").as_posix()
+        name = module[item]
         if name in LONGEST_FIRST:
             return (LONGEST_FIRST.index(name), 0)
-        return (len(LONGEST_FIRST), -modules[name])
+        return (len(LONGEST_FIRST), -tests[name])
 
     items.sort(key=order)
 
