@@ -92,11 +92,11 @@ def _words_every_format_prints(model: object, values: dict[str, Any]) -> list[st
     return [values["subject"], to_plain(values["summary"]), *values["columns"]]
 
 
-def test_example_pdf_is_a4_with_metadata(cli: Callable[..., Run], tmp_path: Path) -> None:
-    source = EXAMPLES / "zhanaozen" / "model-resolution.yaml"
-    run = build(cli, source, tmp_path)
-    assert run.exit_code == 0, run.stderr
-    reader = PdfReader(tmp_path / "model-resolution.pdf")
+MOTION = EXAMPLES / "zhanaozen" / "model-resolution.yaml"
+
+
+def test_example_pdf_is_a4_with_metadata(example_outputs: Path) -> None:
+    reader = PdfReader(example_output(example_outputs, MOTION, ".pdf"))
     for page in reader.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert (round(width, 1), round(height, 1)) == (round(A4[0], 1), round(A4[1], 1))
@@ -108,7 +108,7 @@ def test_example_pdf_is_a4_with_metadata(cli: Callable[..., Run], tmp_path: Path
     # The 270-word example fits its page (tests/test_motions.py checks the page-2 header of
     # longer motions); the DOCX header carries the title for the pages after the first.
     assert len(reader.pages) == 1
-    header = docx.Document(str(tmp_path / "model-resolution.docx")).sections[0].header
+    header = docx.Document(str(example_output(example_outputs, MOTION, ".docx"))).sections[0].header
     assert header.paragraphs[0].text == meta.title
 
 
@@ -140,14 +140,10 @@ def _numbering(paragraphs: list[object]) -> list[tuple[str, str]]:
     return result
 
 
-def test_items_are_word_lists_restarting_in_each_section(
-    cli: Callable[..., Run], tmp_path: Path
-) -> None:
-    source = EXAMPLES / "zhanaozen" / "model-resolution.yaml"
-    assert build(cli, source, tmp_path).exit_code == 0
-    document = docx.Document(str(tmp_path / "model-resolution.docx"))
+def test_items_are_word_lists_restarting_in_each_section(example_outputs: Path) -> None:
+    document = docx.Document(str(example_output(example_outputs, MOTION, ".docx")))
     numbered = _numbering(document.paragraphs)
-    model = api.load(source).model
+    model = api.load(MOTION).model
     assert isinstance(model, Resolution)
     assert len(numbered) == len(model.notes) + len(model.believes) + len(model.resolves)
     num_ids = [num_id for num_id, _ in numbered]
@@ -165,10 +161,8 @@ def test_items_are_word_lists_restarting_in_each_section(
         assert overrides == ["1"], "numbering restarts at 1"
 
 
-def test_pdf_numbers_each_section_from_one(cli: Callable[..., Run], tmp_path: Path) -> None:
-    source = EXAMPLES / "zhanaozen" / "model-resolution.yaml"
-    assert build(cli, source, tmp_path, "-f", "pdf").exit_code == 0
-    text = pdf_text(tmp_path / "model-resolution.pdf", layout=True).upper()
+def test_pdf_numbers_each_section_from_one(example_outputs: Path) -> None:
+    text = pdf_text(example_output(example_outputs, MOTION, ".pdf"), layout=True).upper()
     believes = text[text.index("THIS BRANCH BELIEVES") : text.index("THIS BRANCH RESOLVES")]
     resolves = text[text.index("THIS BRANCH RESOLVES") : text.index("WORDS ALLOWED")]
     assert re.search(r"(^|\n)\s*1\.\s", believes) and re.search(r"\n\s*3\.\s", believes)
@@ -416,15 +410,11 @@ def test_python_dash_m_toolkit_is_the_same_command() -> None:
     assert result.stdout.startswith("unionkit, version ")
 
 
-def test_docx_core_properties_stay_in_their_own_namespace(
-    cli: Callable[..., Run], tmp_path: Path
-) -> None:
+def test_docx_core_properties_stay_in_their_own_namespace(example_outputs: Path) -> None:
     # docxcompose rebinds the `cp` prefix; the properties must still be where Word looks.
     import zipfile
 
-    source = EXAMPLES / "zhanaozen" / "model-resolution.yaml"
-    assert build(cli, source, tmp_path, "-f", "docx").exit_code == 0
-    with zipfile.ZipFile(tmp_path / "model-resolution.docx") as archive:
+    with zipfile.ZipFile(example_output(example_outputs, MOTION, ".docx")) as archive:
         core = archive.read("docProps/core.xml").decode()
     assert "officeDocument/2006/custom-properties" not in core
     assert core.count("lastModifiedBy") == 2  # one element: its opening and closing tags
@@ -433,12 +423,14 @@ def test_docx_core_properties_stay_in_their_own_namespace(
 
 @pytest.mark.parametrize("variant", [None, "pdf/ua-1", "pdf/a-3b"])
 def test_pdfs_are_tagged_and_take_a_standard(
-    cli: Callable[..., Run], tmp_path: Path, variant: str | None
+    cli: Callable[..., Run], tmp_path: Path, variant: str | None, example_outputs: Path
 ) -> None:
-    source = EXAMPLES / "zhanaozen" / "model-resolution.yaml"
-    extra = ("--pdf-variant", variant) if variant else ()
-    assert build(cli, source, tmp_path, "-f", "pdf", *extra).exit_code == 0
-    root = PdfReader(tmp_path / "model-resolution.pdf").root_object
+    # Without a standard asked for, the session's build of the example is the one to read.
+    pdf = example_output(example_outputs, MOTION, ".pdf")
+    if variant:
+        assert build(cli, MOTION, tmp_path, "-f", "pdf", "--pdf-variant", variant).exit_code == 0
+        pdf = tmp_path / "model-resolution.pdf"
+    root = PdfReader(pdf).root_object
     assert root["/MarkInfo"]["/Marked"], "a tagged PDF, for screen readers"
     assert "/StructTreeRoot" in root
     if variant:
