@@ -138,8 +138,8 @@ def test_the_qr_code_scans_to_the_link(
 
 
 def test_the_example_flyers_carry_their_images_and_words(example_outputs: Path) -> None:
+    built = example_outputs / "zhanaozen"
     for name, copies in (("film-flyer", 4), ("demo-leaflet", 2)):
-        built = example_outputs / "zhanaozen"
         reader = PdfReader(built / f"{name}.pdf")
         text = squash(pdf_text(built / f"{name}.pdf"))
         word = squash(docx_text(built / f"{name}.docx"))
