@@ -333,10 +333,15 @@ def web(folder: Path) -> tuple[dict[str, float], dict[str, float]]:
 
         connection, headers, token = form_session(port, "/make/model-resolution")
 
+        copies = iter(range(100))
+
         def copy() -> float:
+            # A branch of its own each time: a render worker keeps a visitor's checked copy
+            # for their next format, never for the next visitor.
+            branch = {**WEB_BRANCH, "branch.name": f"Branch {next(copies)}"}
             start = time.perf_counter()
             for fmt in ("pdf", "docx"):
-                body = urllib.parse.urlencode({"csrf": token, "action": fmt, **WEB_BRANCH})
+                body = urllib.parse.urlencode({"csrf": token, "action": fmt, **branch})
                 connection.request("POST", "/make/model-resolution", body, headers)
                 answer = connection.getresponse()
                 data = answer.read()

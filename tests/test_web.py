@@ -323,3 +323,109 @@ def test_a_render_past_its_time_is_stopped_and_the_others_go_on() -> None:
         assert pool.run(sleepy, (0.1,)) == "done"  # its worker was replaced
     finally:
         pool.close()
+
+
+def worker_pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_tasks_with_one_key_go_to_the_worker_that_ran_the_last_of_them() -> None:
+    from toolkit.web.pool import RenderPool
+
+    pool = RenderPool(2, seconds=30.0, wait=20)
+    pool.start()
+    try:
+        # Without a key the workers take turns; with one, a free worker that ran it before
+        # gets it again (where a visitor's checked document is kept).
+        assert len({pool.run(worker_pid, ()) for _ in range(4)}) == 2
+        first = pool.run(worker_pid, (), "branch A")
+        assert [pool.run(worker_pid, (), "branch A") for _ in range(3)] == [first] * 3
+        other = pool.run(worker_pid, ())
+        assert other != first, "a task without a key took the worker that was next in turn"
+        assert pool.run(worker_pid, (), "branch A") == first
+    finally:
+        pool.close()
+
+
+def test_a_visitors_preview_pdf_and_docx_are_laid_out_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    import toolkit.render.pdf
+    from tests.conftest import SOURCE_DATE, pdf_text
+    from toolkit.cache import CHECKED
+    from toolkit.web.tasks import make
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE)
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    for name in ("campaign.yaml", "logo.png", "model-resolution.yaml"):
+        shutil.copy(EXAMPLES / "zhanaozen" / name, folder / name)
+    mapping = yaml.safe_load((folder / "model-resolution.yaml").read_text(encoding="utf-8"))
+    mapping["branch"] = {"name": "Eastbridge Trades Council", "union": "Unite"}
+    layouts: list[int] = []
+    lay_out = toolkit.render.pdf.lay_out
+    monkeypatch.setattr(
+        toolkit.render.pdf, "lay_out", lambda *args: layouts.append(1) or lay_out(*args)
+    )
+    CHECKED.clear()
+
+    preview = make(mapping, str(folder), "model-resolution", "preview")
+    fitted = len(layouts)
+    assert preview.data.startswith(b"\x89PNG") and fitted >= 1
+    made = {
+        fmt: make(mapping, str(folder), "model-resolution", fmt).data for fmt in ("pdf", "docx")
+    }
+    assert len(layouts) == fitted, "the PDF and the DOCX came from the preview's layout"
+    assert "Eastbridge Trades Council" in docx_text_of(made["docx"], tmp_path)
+    # The same bytes as a copy checked afresh.
+    CHECKED.clear()
+    assert make(mapping, str(folder), "model-resolution", "pdf").data == made["pdf"]
+    assert make(mapping, str(folder), "model-resolution", "docx").data == made["docx"]
+    assert len(layouts) == 2 * fitted
+    # Other fields, or a changed campaign file, are checked again.
+    mapping["branch"]["name"] = "Northgate Branch"
+    make(mapping, str(folder), "model-resolution", "pdf")
+    assert len(layouts) == 3 * fitted
+    campaign = folder / "campaign.yaml"
+    campaign.write_text(
+        campaign.read_text(encoding="utf-8").replace(
+            "Justice for Kazakhstan Oil Workers", "Kazakhstan Solidarity Committee"
+        ),
+        encoding="utf-8",
+    )
+    renamed = make(mapping, str(folder), "model-resolution", "pdf").data
+    assert len(layouts) == 4 * fitted
+    (tmp_path / "renamed.pdf").write_bytes(renamed)
+    assert "Kazakhstan Solidarity Committee" in squash(pdf_text(tmp_path / "renamed.pdf"))
+
+
+def docx_text_of(data: bytes, folder: Path) -> str:
+    path = folder / "copy.docx"
+    path.write_bytes(data)
+    return squash(docx_text(path))
+
+
+def test_a_request_waits_for_a_free_worker_only_so_long() -> None:
+    import threading
+    import time
+
+    from toolkit.web.pool import Busy, RenderPool
+
+    pool = RenderPool(1, seconds=30.0, wait=0.5)
+    pool.start()
+    try:
+        busy = threading.Thread(target=pool.run, args=(sleepy, (2.0,)))
+        busy.start()
+        time.sleep(0.2)
+        start = time.monotonic()
+        with pytest.raises(Busy):
+            pool.run(sleepy, (0.0,), "branch A")
+        assert 0.4 <= time.monotonic() - start < 1.5
+        busy.join()
+        assert pool.run(sleepy, (0.0,), "branch A") == "done"  # free again, it is taken
+    finally:
+        pool.close()

@@ -47,6 +47,7 @@ __all__ = [
     "check",
     "check_all",
     "check_file",
+    "fingerprint",
     "load",
     "plan",
     "remove_leftovers",
@@ -80,6 +81,21 @@ def check(document: LoadedDocument, *, pdf_variant: str | None = None) -> Checke
     template's names, and the layout of kinds whose pages are checked (a leaflet is one
     page). Raises `UnionkitError`. What passes here renders."""
     return _pipeline.validate(document, _pipeline.context_of(document, pdf_variant))
+
+
+def fingerprint(document: LoadedDocument) -> str:
+    """A fingerprint of what a document is made from besides its own fields: the files it
+    names, its template folder, what is linked to it (a letter's collected signatures),
+    `SOURCE_DATE_EPOCH` and unionkit's version. Two loads of the same fields with the same
+    fingerprint check and render alike, so a front end may keep one checked document for
+    every format it is asked for."""
+    from toolkit.incremental import input_digest
+
+    context = _pipeline.context_of(document)
+    settings: dict[str, object] = {}
+    if document.kind.linked_fingerprint is not None:
+        settings["linked"] = document.kind.linked_fingerprint(document.linked)
+    return input_digest(document, _pipeline.dependencies(document, context), settings)
 
 
 def render(checked: Checked, fmt: str) -> bytes:

@@ -1,6 +1,7 @@
 """Every per-process cache, with one policy: keyed by a file's path, size and modification
-time (or, for what unionkit computes from its own shipped files, by the arguments alone),
-bounded in entries, least recently used first out, and safe to share between threads."""
+time or a digest of its bytes (or, for what unionkit computes from its own shipped files, by
+the arguments alone), bounded in entries, least recently used first out, and safe to share
+between threads."""
 
 from __future__ import annotations
 
@@ -118,6 +119,10 @@ PICTURES: FileCache[bytes] = FileCache("pictures drawn for Word and made ready f
 upright and downsampled for print."""
 PROFILES: FileCache[object] = FileCache("colour transforms", 4)
 """Colour transforms built from an ICC profile (for PDF/X)."""
+CHECKED: FileCache[object] = FileCache("visitors' copies, checked and laid out", 4)
+"""A web render worker's last few visitors' documents, checked (their pages laid out), keyed
+by the fields sent and the fingerprint of the files: a preview, then the PDF, then the DOCX
+of the same fields fit the pages once."""
 
 
 def clear_all() -> None:
@@ -130,6 +135,7 @@ def clear_all() -> None:
         ENVIRONMENTS,
         PICTURES,
         PROFILES,
+        CHECKED,
     ):
         cache.clear()
 

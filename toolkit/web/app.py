@@ -400,7 +400,7 @@ async def _make(
 ) -> Any:
     """Make the visitor's copy in the render pool (never in the event loop); raises 429 when
     the address has made too many, 503 when every worker stays busy."""
-    from toolkit.web.tasks import make
+    from toolkit.web.tasks import fields_key, make
 
     address = request.client.host if request.client else "unknown"
     if not state.renders.allow(address):
@@ -409,7 +409,11 @@ async def _make(
         raise HTTPException(503)
     try:
         return await anyio.to_thread.run_sync(
-            state.pool.run, make, (data, document.folder, document.name, fmt), limiter=state.limiter
+            state.pool.run,
+            make,
+            (data, document.folder, document.name, fmt),
+            (document.name, fields_key(data)),
+            limiter=state.limiter,
         )
     except Busy:
         raise HTTPException(503) from None

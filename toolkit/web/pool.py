@@ -5,13 +5,17 @@ from the event loop."""
 
 from __future__ import annotations
 
-import queue
 import threading
-from collections.abc import Callable
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from toolkit.workers import Workers
+
+# Keys remembered for sending a task to the worker that ran the last one with its key.
+KEYS_KEPT = 256
 
 
 class Busy(Exception):
@@ -44,7 +48,11 @@ class RenderPool:
         self.size = max(1, size)
         self.seconds = seconds
         self.wait = wait
-        self._idle: queue.Queue[Workers] = queue.Queue()
+        self._idle: list[Workers] = []
+        self._free = threading.Condition()
+        # Which worker last ran each recent task key, so that a visitor's next format goes
+        # where their document is already checked (`toolkit.web.tasks`).
+        self._last: OrderedDict[Hashable, Workers] = OrderedDict()
         self._all: list[Workers] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -56,25 +64,44 @@ class RenderPool:
             list(starting.map(lambda pool: next(pool.run(_ready, [()])), pools))
         with self._lock:
             self._all = pools
-        for pool in pools:
-            self._idle.put(pool)
+        with self._free:
+            self._idle.extend(pools)
+            self._free.notify_all()
 
-    def run(self, function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    def run(
+        self, function: Callable[..., Any], args: tuple[Any, ...], key: Hashable | None = None
+    ) -> Any:
         """`function(*args)` in a worker: its result, or `toolkit.workers.Stopped`/`Failed`;
-        raises `Busy` when no worker came free in time."""
+        raises `Busy` when no worker came free in time. Tasks with the same `key` go to the
+        worker that ran the last of them when it is free (any free worker otherwise)."""
         if self._closed:
             raise Busy("the server is stopping")
-        try:
-            pool = self._idle.get(timeout=self.wait)
-        except queue.Empty:
-            raise Busy("every render worker is busy") from None
+        deadline = time.monotonic() + self.wait
+        with self._free:
+            while not self._idle:
+                left = deadline - time.monotonic()
+                if self._closed or left <= 0:
+                    raise Busy("every render worker is busy")
+                self._free.wait(left)
+            last = self._last.get(key) if key is not None else None
+            pool = last if last in self._idle else self._idle[0]
+            self._idle.remove(pool)
+            if key is not None:
+                self._last[key] = pool
+                self._last.move_to_end(key)
+                while len(self._last) > KEYS_KEPT:
+                    self._last.popitem(last=False)
         try:
             return next(pool.run(function, [args]))
         finally:
-            self._idle.put(pool)
+            with self._free:
+                self._idle.append(pool)
+                self._free.notify()
 
     def close(self) -> None:
         self._closed = True
+        with self._free:
+            self._free.notify_all()  # callers waiting for a worker hear "busy" now
         with self._lock:
             pools, self._all = self._all, []
         for pool in pools:

@@ -4,9 +4,10 @@ fields they sent, through the public build API, as bytes (nothing is written).""
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from toolkit import api
 
@@ -26,10 +27,14 @@ class Made:
 def make(mapping: dict[str, Any], folder: str, name: str, fmt: str) -> Made:
     """Load, check and render the document `mapping` describes (its paths relative to
     `folder`, its problems reported under `name`): "pdf", "docx", or "preview" (the first
-    page as a PNG)."""
+    page as a PNG). The checked document is kept for the next format of the same fields."""
+    from toolkit.cache import CHECKED
+
     form = Path(folder) / name
     try:
-        checked = api.check(api.load(mapping, folder=Path(folder), name=name))
+        document = api.load(mapping, folder=Path(folder), name=name)
+        key = (api.fingerprint(document), folder, name, fields_key(mapping))
+        checked = cast(api.Checked, CHECKED.get(key, lambda: api.check(document)))
         if fmt != "preview":
             return Made(api.render(checked, fmt))
         return _first_page(api.render(checked, "pdf"))
@@ -40,6 +45,12 @@ def make(mapping: dict[str, Any], folder: str, name: str, fmt: str) -> Made:
                 (p.field if Path(p.file) == form else "", p.message) for p in exc.problems
             )
         )
+
+
+def fields_key(mapping: dict[str, Any]) -> str:
+    """The fields a visitor sent, as one string (for keeping their checked document, and for
+    sending their next request to the worker that keeps it)."""
+    return json.dumps(mapping, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _first_page(pdf: bytes) -> Made:
