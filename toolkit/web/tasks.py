@@ -3,6 +3,7 @@ fields they sent, through the public build API, as bytes (nothing is written).""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -48,9 +49,10 @@ def make(mapping: dict[str, Any], folder: str, name: str, fmt: str) -> Made:
 
 
 def fields_key(mapping: dict[str, Any]) -> str:
-    """The fields a visitor sent, as one string (for keeping their checked document, and for
+    """A digest of the fields a visitor sent (for keeping their checked document, and for
     sending their next request to the worker that keeps it)."""
-    return json.dumps(mapping, sort_keys=True, ensure_ascii=False, default=str)
+    text = json.dumps(mapping, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _first_page(pdf: bytes) -> Made:
