@@ -12,7 +12,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+if TYPE_CHECKING:
+    from toolkit.build import Checked
 
 T = TypeVar("T")
 
@@ -119,7 +122,7 @@ PICTURES: FileCache[bytes] = FileCache("pictures drawn for Word and made ready f
 upright and downsampled for print."""
 PROFILES: FileCache[object] = FileCache("colour transforms", 4)
 """Colour transforms built from an ICC profile (for PDF/X)."""
-CHECKED: FileCache[object] = FileCache("visitors' copies, checked and laid out", 4)
+CHECKED: FileCache[Checked] = FileCache("visitors' copies, checked and laid out", 4)
 """A web render worker's last few visitors' documents, checked (their pages laid out), keyed
 by the fields sent and the fingerprint of the files: a preview, then the PDF, then the DOCX
 of the same fields fit the pages once."""

@@ -8,7 +8,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from toolkit import api
 
@@ -35,7 +35,7 @@ def make(mapping: dict[str, Any], folder: str, name: str, fmt: str) -> Made:
     try:
         document = api.load(mapping, folder=Path(folder), name=name)
         key = (api.fingerprint(document), folder, name, fields_key(mapping))
-        checked = cast(api.Checked, CHECKED.get(key, lambda: api.check(document)))
+        checked = CHECKED.get(key, lambda: api.check(document))
         if fmt != "preview":
             return Made(api.render(checked, fmt))
         return _first_page(api.render(checked, "pdf"))
