@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import http.client
+import itertools
 import json
 import re
 import shutil
@@ -333,7 +334,7 @@ def web(folder: Path) -> tuple[dict[str, float], dict[str, float]]:
 
         connection, headers, token = form_session(port, "/make/model-resolution")
 
-        copies = iter(range(100))
+        copies = itertools.count()
 
         def copy() -> float:
             # A branch of its own each time: a render worker keeps a visitor's checked copy

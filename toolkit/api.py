@@ -89,13 +89,8 @@ def fingerprint(document: LoadedDocument) -> str:
     `SOURCE_DATE_EPOCH` and unionkit's version. Two loads of the same fields with the same
     fingerprint check and render alike, so a front end may keep one checked document for
     every format it is asked for."""
-    from toolkit.incremental import input_digest
-
-    context = _pipeline.context_of(document)
-    settings: dict[str, object] = {}
-    if document.kind.linked_fingerprint is not None:
-        settings["linked"] = document.kind.linked_fingerprint(document.linked)
-    return input_digest(document, _pipeline.dependencies(document, context), settings)
+    files = _pipeline.dependencies(document, _pipeline.context_of(document))
+    return _pipeline.inputs_digest(document, files, {})
 
 
 def render(checked: Checked, fmt: str) -> bytes:

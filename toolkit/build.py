@@ -365,6 +365,18 @@ def dependencies(document: LoadedDocument, context: DocumentContext) -> list[Pat
     return files + document.kind.dependencies(document.model, here)
 
 
+def inputs_digest(document: LoadedDocument, files: list[Path], settings: dict[str, object]) -> str:
+    """The fingerprint of a document's files, template folder and `settings`, with what is
+    linked to it (a letter's collected signatures) when there is any."""
+    from toolkit.incremental import input_digest
+
+    if document.kind.linked_fingerprint is not None:
+        linked = document.kind.linked_fingerprint(document.linked)
+        if linked:  # only then, so that other documents keep their fingerprints
+            settings = {**settings, "linked": linked}
+    return input_digest(document, files, settings)
+
+
 def build_one(
     job: Job,
     settings: Settings = Settings(),
@@ -395,8 +407,6 @@ def build_one(
     outcome.dependencies = dependencies(document, context)
     variants = [name for name in settings.variants if name in document.kind.variants]
     if write:
-        from toolkit.incremental import input_digest
-
         fingerprint: dict[str, object] = {
             "formats": settings.formats,
             "overrides": settings.overrides,
@@ -404,11 +414,7 @@ def build_one(
             "row": sorted(job.row.values.items()) if job.row else [],
             "variants": settings.variants,
         }
-        if document.kind.linked_fingerprint is not None:
-            linked = document.kind.linked_fingerprint(document.linked)
-            if linked:  # only then, so that other documents keep their fingerprints
-                fingerprint["linked"] = linked
-        outcome.digest = input_digest(document, outcome.dependencies, fingerprint)
+        outcome.digest = inputs_digest(document, outcome.dependencies, fingerprint)
         outputs = [
             job.stem.with_name(f"{job.stem.name}{suffix}.{fmt}")
             for suffix in ("", *(f"-{name}" for name in variants))

@@ -54,7 +54,6 @@ class RenderPool:
         # where their document is already checked (`toolkit.web.tasks`).
         self._last: OrderedDict[Hashable, Workers] = OrderedDict()
         self._all: list[Workers] = []
-        self._lock = threading.Lock()
         self._closed = False
 
     def start(self) -> None:
@@ -62,9 +61,8 @@ class RenderPool:
         pools = [Workers(1, self.seconds, prepare_worker) for _ in range(self.size)]
         with ThreadPoolExecutor(self.size) as starting:
             list(starting.map(lambda pool: next(pool.run(_ready, [()])), pools))
-        with self._lock:
-            self._all = pools
         with self._free:
+            self._all = pools
             self._idle.extend(pools)
             self._free.notify_all()
 
@@ -102,7 +100,6 @@ class RenderPool:
         self._closed = True
         with self._free:
             self._free.notify_all()  # callers waiting for a worker hear "busy" now
-        with self._lock:
             pools, self._all = self._all, []
         for pool in pools:
             pool.close()
