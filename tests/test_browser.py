@@ -79,8 +79,8 @@ def test_a_mistake_is_shown_at_its_field(browser: tuple[Any, str]) -> None:
         assert "is not one email address" in error.inner_text()
         assert email.get_attribute("aria-invalid") == "true"
         # Without the script too: the button sends the form and the page comes back with it.
-        page.get_by_role("button", name="Show the preview").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Show the preview").click()
         assert "is not one email address" in page.locator("#f-send-to-0-email-error").inner_text()
         assert page.get_by_role("alert").is_visible()
     finally:

@@ -47,6 +47,8 @@ def served(
 def test_signatures_given_in_the_browser_reach_the_letter_after_approval(
     served: tuple[Any, str, Path], tmp_path: Path
 ) -> None:
+    from playwright.sync_api import expect  # installed, or `served` has skipped
+
     chromium, address, folder = served
     page = chromium.new_page()
     try:
@@ -82,12 +84,14 @@ def test_signatures_given_in_the_browser_reach_the_letter_after_approval(
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.get_by_role("link", name="Justice for the oil workers of Zhanaozen").click()
+        # A click does not wait for the next page: counting at once can count the last one.
+        page.wait_for_url("**/organise/letter/open-letter")
         rows = page.locator("table.signatures tbody tr")
-        assert rows.count() == 2
+        expect(rows).to_have_count(2)
         for index in range(2):
             rows.nth(index).locator("input[type=checkbox]").check()
         page.get_by_role("button", name="Approve", exact=True).last.click()
-        assert page.get_by_role("status").inner_text() == "2 signatures changed."
+        expect(page.get_by_role("status")).to_have_text("2 signatures changed.")
 
         page.goto(address + "/sign/open-letter")
         count = page.locator("#signature-count").inner_text()
