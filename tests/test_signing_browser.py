@@ -84,7 +84,7 @@ def test_signatures_given_in_the_browser_reach_the_letter_after_approval(
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.get_by_role("link", name="Justice for the oil workers of Zhanaozen").click()
-        # A click does not wait for the next page: counting at once can count the last one.
+        # A click does not wait for the next page to load: counting at once may count none.
         page.wait_for_url("**/organise/letter/open-letter")
         rows = page.locator("table.signatures tbody tr")
         expect(rows).to_have_count(2)
