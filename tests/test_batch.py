@@ -122,6 +122,53 @@ def test_two_jobs_give_the_same_files_in_the_same_order(
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
+def test_a_batchs_rows_try_the_step_the_row_before_chose_and_print_as_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flyer for each venue: the rows differ in a line or two, so after the first the
+    fitting starts from the step the row before chose (two layouts, not four), and each row
+    is the same file as when it is built alone."""
+    import shutil
+
+    from tests.conftest import EXAMPLES
+    from tests.print_inputs import rally
+    from toolkit import api
+    from toolkit.cache import FIT_CHOICES
+    from toolkit.render import pdf as renderer
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1386806400")
+    for name in ("campaign.yaml", "logo.png"):
+        shutil.copy(EXAMPLES / "zhanaozen" / name, tmp_path / name)
+    flyer = tmp_path / "flyer.yaml"
+    flyer.write_text(rally("A6").replace("image: photo.jpg\n", ""), encoding="utf-8")
+    table = tmp_path / "venues.csv"
+    table.write_text(
+        "events.0.venue,events.0.address\n"
+        'Leeds Trades Hall,"12 Union Street, Leeds LS1 1AB"\n'
+        'Unity Hall,"3 Station Road, Wakefield WF1 1QX"\n'
+        'Miners\' Welfare Hall,"Front Street, Durham DH1 4HZ"\n',
+        encoding="utf-8",
+    )
+    laid_out: list[int] = []
+    lay_out = renderer.lay_out
+    monkeypatch.setattr(renderer, "lay_out", lambda *args: laid_out.append(1) or lay_out(*args))
+    jobs = api.plan([flyer], tmp_path / "out", data=table).jobs
+    settings = api.Settings(force=True, formats=("pdf",))
+
+    FIT_CHOICES.clear()
+    in_turn, layouts = [], []
+    for job in jobs:
+        before = len(laid_out)
+        in_turn.append(api.build(job, settings, write=False))
+        layouts.append(len(laid_out) - before)
+    assert layouts[0] >= 3 and layouts[1:] == [2, 2], layouts
+    for job, batched in list(zip(jobs, in_turn, strict=True))[1:]:
+        FIT_CHOICES.clear()
+        alone = api.build(job, settings, write=False)
+        assert not batched.problems and not alone.problems
+        assert batched.data["pdf"] == alone.data["pdf"], job
+
+
 def test_unchanged_outputs_are_skipped_until_an_input_changes(
     cli: Callable[..., Run], batch: tuple[Path, Path], write: Write, tmp_path: Path
 ) -> None:

@@ -182,16 +182,15 @@ def validate(
     return Checked(document, context, pages, overflow)
 
 
-# Overflows below this ratio try the gentlest fitting step first.
-GENTLE_FIRST_BELOW = 1.12
-
-
 def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[Any, Any]:
     """Lay the document out at full size and, if it overflows its page target, find the
     largest fitting step (a bisection that starts where the overflow of the layout the
     smaller steps keep says the fit will be, so a fitted document costs two or three more
-    layouts, not one per step). The context is left at the chosen step, for every renderer;
-    returns its layout and its measure (at the last step when none fits)."""
+    layouts, not one per step). A batch's next row of the same file tries the step the last
+    row chose, and the one before it, first: if that one fits and the one before does not,
+    it is the answer, in two layouts. The context is left at the chosen step, for every
+    renderer; returns its layout and its measure (at the last step when none fits)."""
+    from toolkit.cache import FIT_CHOICES, stamp
     from toolkit.render.overflow import measure
     from toolkit.render.pdf import lay_out
 
@@ -208,12 +207,40 @@ def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[An
         return bool(tried[step][1].fits)
 
     last = len(scales) - 1
+    try:
+        key: tuple[Any, ...] | None = (stamp(context.source), str(document.template.folder),
+                                       target, scales)  # fmt: skip
+    except OSError:
+        key = None  # a document with no file (a web form's) has no earlier rows
+    hint = FIT_CHOICES.peek(key) if key is not None else None
+    if hint is not None and 0 < hint <= last and fits(hint) and not fits(hint - 1):
+        chosen = hint
+    else:
+        chosen = _search(fits, tried, scales, one_page=layout.one_page)
+    if key is not None:
+        FIT_CHOICES.put(key, chosen)
+    context.values["fit"] = {"scale": scales[chosen], "step": chosen}
+    return tried[chosen]
+
+
+# Overflows below this ratio try the gentlest fitting step first.
+GENTLE_FIRST_BELOW = 1.12
+
+
+def _search(
+    fits: Callable[[int], bool],
+    tried: dict[int, tuple[Any, Any]],
+    scales: tuple[float, ...],
+    *,
+    one_page: bool,
+) -> int:
+    """The step `fit_to_pages` chooses, laying out (through `fits`) the steps it needs."""
+    last = len(scales) - 1
     if fits(0) or last == 0:
-        return tried[0]
-    if not layout.one_page and tried[0][1].ratio > 2.0:
+        return 0
+    if not one_page and tried[0][1].ratio > 2.0:
         # Over twice its pages: no legible scale saves it, so it runs on at full size.
-        context.values["fit"] = {"scale": 1.0, "step": 0}
-        return tried[0]
+        return 0
     failing, fitting = 0, last + 1  # the largest step known not to fit; the smallest that does
 
     def guess_after(step: int) -> int:
@@ -226,7 +253,7 @@ def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[An
     # try the first of them: it often suffices and costs the reader nothing. Otherwise try
     # the last: the smaller steps keep its layout, so its overflow says best how far to go.
     full = max(i for i, scale in enumerate(scales) if scale >= 1.0)
-    gentle = not layout.one_page or tried[0][1].ratio < GENTLE_FIRST_BELOW
+    gentle = not one_page or tried[0][1].ratio < GENTLE_FIRST_BELOW
     probe = 1 if full > 0 and gentle else guess_after(0)
     if full > 0 and not gentle:
         if fits(full):
@@ -242,11 +269,11 @@ def fit_to_pages(document: LoadedDocument, context: DocumentContext) -> tuple[An
             failing = probe
         # Look next door first: the guess is usually one step off at most.
         probe = probe - 1 if fitting == probe else probe + 1
-    chosen = fitting if fitting <= last else last
-    if fitting > last and not layout.one_page:
-        chosen = 0  # a document that may run on is not shrunk for nothing
-    context.values["fit"] = {"scale": scales[chosen], "step": chosen}
-    return tried[chosen]
+    if fitting > last:
+        # Nothing fits: a one-page kind is measured at its last step (and refused), a
+        # document that may run on is not shrunk for nothing.
+        return last if one_page else 0
+    return fitting
 
 
 def overflow_message(document: LoadedDocument, context: DocumentContext, overflow: Any) -> str:

@@ -50,12 +50,24 @@ class FileCache(Generic[T]):
                 self._entries.move_to_end(key)
                 return self._entries[key]
         value = compute()
+        self.put(key, value)
+        return value
+
+    def peek(self, key: Hashable) -> T | None:
+        """The value held for `key`, if any (without computing one)."""
+        with self._lock:
+            if key not in self._entries:
+                return None
+            self._entries.move_to_end(key)
+            return self._entries[key]
+
+    def put(self, key: Hashable, value: T) -> None:
+        """Keep `value` for `key`."""
         with self._lock:
             self._entries[key] = value
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
-        return value
 
     def for_file(self, path: Path, compute: Callable[[], T], *extra: Hashable) -> T:
         """The value computed from one file (and `extra`), while that file is unchanged.
@@ -127,6 +139,10 @@ CHECKED: FileCache[Checked] = FileCache("visitors' copies, checked and laid out"
 by the fields sent and the fingerprint of the files: a preview, then the PDF, then the DOCX
 of the same fields fit the pages once."""
 
+FIT_CHOICES: FileCache[int] = FileCache("fitting steps chosen", 64)
+"""The fitting step each document file's last fitted build chose: the rows of a batch
+differ in a few fields, so the next row tries that step and the one before it first."""
+
 
 def clear_all() -> None:
     """Forget everything (for tests that change files within one clock tick)."""
@@ -139,6 +155,7 @@ def clear_all() -> None:
         PICTURES,
         PROFILES,
         CHECKED,
+        FIT_CHOICES,
     ):
         cache.clear()
 
