@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -204,6 +205,23 @@ def warm_renderers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
             api.render(checked, fmt)
     with kept():
         yield
+
+
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry for every layout WeasyPrint makes in this process during the test (builds
+    run here through `toolkit.api`, not in worker processes)."""
+    import toolkit.render.pdf
+
+    made: list[int] = []
+    lay_out = toolkit.render.pdf.lay_out
+
+    def counted(*args: Any) -> Any:
+        made.append(1)
+        return lay_out(*args)
+
+    monkeypatch.setattr(toolkit.render.pdf, "lay_out", counted)
+    return made
 
 
 @pytest.fixture

@@ -123,7 +123,7 @@ def test_two_jobs_give_the_same_files_in_the_same_order(
 
 
 def test_a_batchs_rows_try_the_step_the_row_before_chose_and_print_as_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layouts: list[int]
 ) -> None:
     """A flyer for each venue: the rows differ in a line or two, so after the first the
     fitting starts from the step the row before chose (two layouts, not four), and each row
@@ -134,7 +134,6 @@ def test_a_batchs_rows_try_the_step_the_row_before_chose_and_print_as_alone(
     from tests.print_inputs import rally
     from toolkit import api
     from toolkit.cache import FIT_CHOICES
-    from toolkit.render import pdf as renderer
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1386806400")
     for name in ("campaign.yaml", "logo.png"):
@@ -149,19 +148,16 @@ def test_a_batchs_rows_try_the_step_the_row_before_chose_and_print_as_alone(
         'Miners\' Welfare Hall,"Front Street, Durham DH1 4HZ"\n',
         encoding="utf-8",
     )
-    laid_out: list[int] = []
-    lay_out = renderer.lay_out
-    monkeypatch.setattr(renderer, "lay_out", lambda *args: laid_out.append(1) or lay_out(*args))
     jobs = api.plan([flyer], tmp_path / "out", data=table).jobs
     settings = api.Settings(force=True, formats=("pdf",))
 
     FIT_CHOICES.clear()
-    in_turn, layouts = [], []
+    in_turn, per_row = [], []
     for job in jobs:
-        before = len(laid_out)
+        before = len(layouts)
         in_turn.append(api.build(job, settings, write=False))
-        layouts.append(len(laid_out) - before)
-    assert layouts[0] >= 3 and layouts[1:] == [2, 2], layouts
+        per_row.append(len(layouts) - before)
+    assert per_row[0] >= 3 and per_row[1:] == [2, 2], per_row
     for job, batched in list(zip(jobs, in_turn, strict=True))[1:]:
         FIT_CHOICES.clear()
         alone = api.build(job, settings, write=False)

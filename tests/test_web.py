@@ -350,11 +350,10 @@ def test_tasks_with_one_key_go_to_the_worker_that_ran_the_last_of_them() -> None
 
 
 def test_a_visitors_preview_pdf_and_docx_are_laid_out_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layouts: list[int]
 ) -> None:
     import yaml
 
-    import toolkit.render.pdf
     from tests.conftest import SOURCE_DATE, pdf_text
     from toolkit.cache import CHECKED
     from toolkit.web.tasks import make
@@ -366,11 +365,6 @@ def test_a_visitors_preview_pdf_and_docx_are_laid_out_once(
         shutil.copy(EXAMPLES / "zhanaozen" / name, folder / name)
     mapping = yaml.safe_load((folder / "model-resolution.yaml").read_text(encoding="utf-8"))
     mapping["branch"] = {"name": "Eastbridge Trades Council", "union": "Unite"}
-    layouts: list[int] = []
-    lay_out = toolkit.render.pdf.lay_out
-    monkeypatch.setattr(
-        toolkit.render.pdf, "lay_out", lambda *args: layouts.append(1) or lay_out(*args)
-    )
     CHECKED.clear()
 
     preview = make(mapping, str(folder), "model-resolution", "preview")
